@@ -1,0 +1,1 @@
+"""OneVisit gateway: 一窗受理: the one entry for the mini-program, window clerks, departments and government systems."""

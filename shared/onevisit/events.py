@@ -1,0 +1,146 @@
+"""Event contracts between the services: frozen, versioned pydantic models with a subject.
+
+Within a version only add fields; a breaking change is a new class with `version` bumped.
+Subjects are written with the `onevisit.` namespace; the bus swaps it for the configured one.
+"""
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from onevisit.db import new_id, utcnow
+
+
+class Event(BaseModel):
+    """Base of every event: its id (also the JetStream de-duplication id), when, and the trace."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    event_id: UUID = Field(default_factory=new_id)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    trace: str | None = Field(default=None, description="W3C traceparent of the request that caused it")
+
+
+class Applicant(BaseModel):
+    """Who applies: the login subject (resident ID or USCC), and how to reach them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    name: str | None = None
+    phone: str | None = None
+    kind: Literal["person", "company"] = "person"
+
+
+class ApplicationSubmitted(Event):
+    subject: ClassVar[str] = "onevisit.application.submitted"
+
+    application_id: UUID
+    bundle_code: str
+    catalog_version: int
+    items: list[str]
+    applicant: Applicant
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    materials: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ApplicationWithdrawn(Event):
+    subject: ClassVar[str] = "onevisit.application.withdrawn"
+
+    application_id: UUID
+    reason: str | None = None
+
+
+class TaskDispatched(Event):
+    """Dispatch sent an item's task to its department (or decided it automatically)."""
+
+    subject: ClassVar[str] = "onevisit.application.task_dispatched"
+
+    application_id: UUID
+    task_id: UUID
+    item_code: str
+    department_code: str
+    deadline: datetime | None = None
+
+
+class TaskDecided(Event):
+    """A department (or a rule, for 秒批) decided a task; or dependents were ended by a rejection."""
+
+    subject: ClassVar[str] = "onevisit.application.task_decided"
+
+    application_id: UUID
+    task_id: UUID
+    item_code: str
+    department_code: str
+    status: Literal["approved", "rejected", "needs_correction", "cancelled"]
+    reason: str | None = None
+    outputs: dict[str, Any] = Field(default_factory=dict)
+    decided_by: str = "department"
+
+
+class TaskResultSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    task_id: UUID
+    item_code: str
+    department_code: str
+    status: str
+    reason: str | None = None
+    outputs: dict[str, Any] = Field(default_factory=dict)
+    licence: dict[str, Any] | None = None
+
+
+class ApplicationCompleted(Event):
+    """Every task ended; `outcome` says whether all, some or none were approved."""
+
+    subject: ClassVar[str] = "onevisit.application.completed"
+
+    application_id: UUID
+    bundle_code: str
+    outcome: Literal["completed", "partially_completed", "rejected"]
+    applicant: Applicant
+    results: list[TaskResultSummary]
+
+
+class Correction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item_code: str | None = None
+    field: str | None = None
+    material: str | None = None
+    message: str
+
+
+class ApplicationCorrectionRequested(Event):
+    subject: ClassVar[str] = "onevisit.application.correction_requested"
+
+    application_id: UUID
+    applicant: Applicant
+    corrections: list[Correction]
+
+
+class ApplicationSupplemented(Event):
+    subject: ClassVar[str] = "onevisit.application.supplemented"
+
+    application_id: UUID
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    materials: list[dict[str, Any]] = Field(default_factory=list)
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.subject: cls
+    for cls in (
+        ApplicationSubmitted,
+        ApplicationWithdrawn,
+        TaskDispatched,
+        TaskDecided,
+        ApplicationCompleted,
+        ApplicationCorrectionRequested,
+        ApplicationSupplemented,
+    )
+}

@@ -1,0 +1,1 @@
+"""Department simulator: a stand-in for department systems in demos and tests."""
