@@ -189,6 +189,9 @@ def create_service_app(
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(operations_router())
+    from onevisit.dead_letters import router as dead_letters_router  # imports this module's SessionDep
+
+    app.include_router(dead_letters_router)
     for router in routers:
         app.include_router(router)
     return app
