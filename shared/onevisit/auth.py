@@ -68,7 +68,7 @@ CurrentIdentity = Annotated[Identity, Depends(current_identity)]
 OptionalIdentity = Annotated[Identity | None, Depends(optional_identity)]
 
 
-def require_roles(*roles: str):  # noqa: ANN201 - returns a FastAPI dependency
+def require_roles(*roles: str):
     """A dependency that lets only the given roles through."""
 
     def check(identity: CurrentIdentity) -> Identity:

@@ -106,14 +106,15 @@ class Bus:
         )
 
     async def publish_json(self, subject: str, body: dict[str, Any], *, msg_id: str) -> bool:
-        return await self.publish_raw(subject, json.dumps(body, ensure_ascii=False, default=str).encode(), msg_id=msg_id)
+        payload = json.dumps(body, ensure_ascii=False, default=str).encode()
+        return await self.publish_raw(subject, payload, msg_id=msg_id)
 
     async def delete_streams(self) -> None:
         """Remove this namespace's streams (tests clean up after themselves on a shared server)."""
         for spec in STREAMS:
             try:
                 await self.js.delete_stream(self.stream(spec.name))
-            except Exception:  # noqa: BLE001 - absent already is fine
+            except Exception:
                 pass
 
     @property

@@ -147,7 +147,7 @@ class ConsumerRunner:
             if self._subscription is not None:
                 try:
                     await self._subscription.unsubscribe()
-                except Exception:  # noqa: BLE001 - connection already gone
+                except Exception:
                     pass
 
     async def _fetch_and_process(self, subscription: Any) -> None:
@@ -158,7 +158,7 @@ class ConsumerRunner:
                 messages = await subscription.fetch(self.consumer.batch_size, timeout=1)
             except (nats.errors.TimeoutError, TimeoutError):
                 continue
-            except Exception as exc:  # noqa: BLE001 - server restarting: wait, resubscribe
+            except Exception as exc:
                 log.warning("consumer %s fetch failed: %s", self.consumer.name, exc)
                 subscription = None
                 await asyncio.sleep(1)
@@ -185,7 +185,7 @@ class ConsumerRunner:
             MESSAGES_CONSUMED.labels(self.consumer.name, "handled" if handled else "duplicate").inc()
         except PermanentError as exc:
             await self._dead_letter(msg, ctx, str(exc))
-        except Exception as exc:  # noqa: BLE001 - transient until deliveries run out
+        except Exception as exc:
             if deliveries >= self.consumer.max_deliver:
                 await self._dead_letter(msg, ctx, f"gave up after {deliveries} deliveries: {exc!r}")
                 return

@@ -93,7 +93,7 @@ class OutboxRelay:
                 while await self.publish_pending() >= self.batch_size:
                     pass
                 backoff = self.poll_seconds
-            except Exception as exc:  # noqa: BLE001 - NATS or DB away: keep the rows, try again later
+            except Exception as exc:
                 log.warning("outbox relay pass failed, retrying in %.1fs: %s", backoff, exc)
                 backoff = min(backoff * 2, 10.0)
             try:

@@ -56,14 +56,14 @@ async def connect_bus(settings: ServiceSettings, attempts: int = 20) -> Bus:
     for attempt in range(1, attempts + 1):
         try:
             return await Bus.connect(settings.nats_url, namespace=settings.bus_namespace, name=settings.service_name)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if attempt == attempts:
                 raise RuntimeError(f"cannot reach NATS at {settings.nats_url}: {exc}") from exc
             await asyncio.sleep(0.5)
     raise AssertionError("unreachable")
 
 
-def build_lifespan(consumers: ConsumersFactory | None, on_startup: Sequence[Hook], on_shutdown: Sequence[Hook]):  # noqa: ANN201
+def build_lifespan(consumers: ConsumersFactory | None, on_startup: Sequence[Hook], on_shutdown: Sequence[Hook]):
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings: ServiceSettings = app.state.settings
@@ -150,7 +150,7 @@ def operations_router() -> APIRouter:
         try:
             async with runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["database"] = f"down: {exc.__class__.__name__}"
         if all(value == "ok" for value in checks.values()):
             return JSONResponse({"status": "ready", "checks": checks})

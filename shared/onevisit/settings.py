@@ -28,6 +28,8 @@ class ServiceSettings(BaseSettings):
     internal_secret: str = DEV_INTERNAL_SECRET
     # `development` enables the dev identity provider and friendly defaults; never in production.
     environment: str = Field(default="development", pattern="^(development|test|production)$")
+    # Embedded data (SQLite files, stored materials) lives here.
+    var_dir: Path = DEFAULT_VAR_DIR
     log_level: str = "INFO"
     log_json: bool = True
     outbox_poll_seconds: float = 0.5
@@ -37,5 +39,5 @@ class ServiceSettings(BaseSettings):
         return self.environment in {"development", "test"}
 
     def default_sqlite_url(self, name: str) -> str:
-        DEFAULT_VAR_DIR.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{DEFAULT_VAR_DIR / name}.db"
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{self.var_dir.resolve() / name}.db"
