@@ -31,7 +31,7 @@ lint: setup ## ruff (lint and format check) and mypy
 	$(BIN)/mypy shared/onevisit
 
 bench: setup ## run the benchmarks and print the figures (see docs/performance.md)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean: ## remove the virtual environment and the embedded data under var/
 	rm -rf $(VENV) var
