@@ -1,9 +1,13 @@
 """OneVisit notify settings, from the environment with the `NOTIFY_` prefix."""
 
-from pydantic import model_validator
+from typing import Literal
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from onevisit.settings import ServiceSettings
+
+Channel = Literal["inbox", "sms", "mini_program"]
 
 
 class Settings(ServiceSettings):
@@ -12,9 +16,35 @@ class Settings(ServiceSettings):
     service_name: str = "notify-svc"
     port: int = 8004
     database_schema: str | None = "notify"
+    catalog_url: str = "http://127.0.0.1:8001"
+
+    # Delivery (一窗出件)
+    default_delivery_method: Literal["window", "express", "electronic"] = "window"
+    pickup_hall: str = "市政务服务中心一楼综合出件窗口"
+
+    # Notifications: the channels every step goes out on (inbox always; sms when a phone is known).
+    channels: list[Channel] = Field(default_factory=lambda: ["inbox", "sms"])
+    sms_provider: Literal["logging", "http"] = "logging"
+    sms_http_url: str = ""
+    sms_http_token: str = ""
+    mini_program_provider: Literal["logging", "http"] = "logging"
+    mini_program_http_url: str = ""
+    # Special phone numbers simulate each failure (see notifications/providers.py); never in production.
+    provider_test_mode: bool | None = None
+    # Bounded retries of technical failures: attempt n waits base * 2**(n-1) seconds, capped.
+    notification_max_attempts: int = 5
+    notification_retry_base_seconds: float = 2.0
+    notification_retry_max_seconds: float = 300.0
+    # A row left in `sending` this long without an answer (the process died mid-send) is retried.
+    notification_sending_timeout_seconds: float = 120.0
+    sender_poll_seconds: float = 0.5
+    sender_batch_size: int = 200
+    sender_concurrency: int = 20
 
     @model_validator(mode="after")
     def _embedded_database(self) -> "Settings":
         if not self.database_url:
             self.database_url = self.default_sqlite_url("notify")
+        if self.provider_test_mode is None:
+            self.provider_test_mode = self.environment != "production"
         return self
