@@ -1,16 +1,71 @@
 """App factory: `uvicorn dispatch_svc.main:create_app --factory`."""
 
+import httpx
 from fastapi import FastAPI
 
-from onevisit.service import create_service_app
+from dispatch_svc.catalog_client import CatalogClient
+from dispatch_svc.departments.webhooks import WebhookSender
+from dispatch_svc.runner import MultiSubjectRunner
 from dispatch_svc.settings import Settings
+from dispatch_svc.tasks.consumers import application_consumer, result_consumer
+from onevisit.consumer import ConsumerRunner
+from onevisit.service import Runtime, create_service_app
+
+APPLICATION_SUBJECTS = [
+    "onevisit.application.submitted",
+    "onevisit.application.supplemented",
+    "onevisit.application.withdrawn",
+]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    catalog_transport: httpx.AsyncBaseTransport | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build dispatch; tests pass transports to reach the real catalog (and departments) in-process."""
     settings = settings or Settings()
+
+    async def start(app: FastAPI, runtime: Runtime) -> None:
+        catalog = CatalogClient(
+            settings.catalog_url, timeout=settings.catalog_timeout_seconds, transport=catalog_transport
+        )
+        sender = WebhookSender(runtime.session_factory, settings, transport=webhook_transport)
+        runtime.extras.update(catalog=catalog, webhooks=sender)
+        consumers = [
+            MultiSubjectRunner(
+                runtime.bus,
+                runtime.session_factory,
+                application_consumer(settings=settings, catalog=catalog),
+                APPLICATION_SUBJECTS,
+            ),
+            ConsumerRunner(runtime.bus, runtime.session_factory, result_consumer(settings=settings)),
+        ]
+        for runner in consumers:
+            # A handled message may have queued tasks and webhook deliveries: send them at once.
+            runner.consumer.after_commit = _wake_all(runtime, sender)
+            runtime.runners.append(runner)
+            runtime.spawn(runner.run(), f"consumer-{runner.consumer.name}")
+        runtime.spawn(sender.run(), "webhook-sender")
+
+    async def stop(app: FastAPI, runtime: Runtime) -> None:
+        await runtime.extras["catalog"].close()
+        await runtime.extras["webhooks"].close()
+
     return create_service_app(
         settings,
         title="OneVisit dispatch",
         description="一次分办: department tasks, results, time limits and warnings",
         routers=[],
+        on_startup=[start],
+        on_shutdown=[stop],
     )
+
+
+def _wake_all(runtime: Runtime, sender: WebhookSender):
+    def wake() -> None:
+        runtime.relay.wake()
+        sender.wake()
+
+    return wake

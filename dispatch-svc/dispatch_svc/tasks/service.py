@@ -1,0 +1,439 @@
+"""The task graph of an application: build it, send what is ready, apply results, end it.
+
+Every function here runs inside one transaction (a consumed message or a request) that holds the
+application's row lock, so two replicas never decide the same application's next step at once.
+Messages leave through the outbox, in the same transaction as the change they announce.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch_svc.deadlines import clock
+from dispatch_svc.departments import webhooks
+from dispatch_svc.settings import Settings
+from dispatch_svc.tasks import instant, messages
+from dispatch_svc.tasks import repository as repo
+from dispatch_svc.tasks.models import DispatchApplication, Task, TaskEvent
+from onevisit.contracts import DepartmentResult
+from onevisit.db import utcnow
+from onevisit.events import (
+    Applicant,
+    ApplicationCompleted,
+    ApplicationCorrectionRequested,
+    ApplicationSubmitted,
+    ApplicationSupplemented,
+    ApplicationWithdrawn,
+    Correction,
+    Event,
+    TaskDecided,
+    TaskDispatched,
+    TaskResultSummary,
+)
+from onevisit.outbox import OutboxMessage
+
+
+class UnknownItems(Exception):
+    """The application names items its pinned bundle version does not have."""
+
+
+def _emit(session: AsyncSession, application: DispatchApplication, event: Event) -> None:
+    headers = {"traceparent": application.trace} if application.trace else None
+    session.add(OutboxMessage.from_event(event, headers=headers))
+
+
+def _transition(
+    session: AsyncSession, task: Task, to_status: str, *, actor: str, at: datetime, detail: dict[str, Any] | None = None
+) -> None:
+    session.add(
+        TaskEvent(
+            task_id=task.id,
+            application_id=task.application_id,
+            at=at,
+            from_status=task.status,
+            to_status=to_status,
+            actor=actor,
+            detail=detail or {},
+        )
+    )
+    task.status = to_status
+
+
+def _dependencies(bundle: dict[str, Any], item: dict[str, Any], chosen: set[str]) -> list[str]:
+    """Items among the chosen ones that must end approved before this one may start.
+
+    An item the applicant did not choose is not waited for: what it would issue was asked from
+    the applicant instead (the catalog's evaluate step saw to that).
+    """
+    needed = set(item.get("depends_on") or [])
+    needed |= {d["depends_on"] for d in bundle.get("dependencies") or [] if d.get("item") == item["code"]}
+    return sorted(needed & chosen - {item["code"]})
+
+
+def _upstream_inputs(bundle: dict[str, Any], code: str, chosen: set[str]) -> list[dict[str, Any]]:
+    """The fields and materials an item takes from the results of chosen upstream items."""
+    inputs = []
+    for d in bundle.get("dependencies") or []:
+        if d.get("item") != code or d.get("depends_on") not in chosen:
+            continue
+        if d.get("kind") == "field" and d.get("field"):
+            output = d.get("output") or d["field"].split(".")[-1]
+            inputs.append({"kind": "field", "field": d["field"], "item": d["depends_on"], "output": output})
+        elif d.get("kind") == "material" and d.get("material"):
+            inputs.append({"kind": "material", "material": d["material"], "item": d["depends_on"]})
+    return inputs
+
+
+async def accept_submission(
+    session: AsyncSession, *, event: ApplicationSubmitted, bundle: dict[str, Any], settings: Settings
+) -> DispatchApplication | None:
+    """Create the application's tasks and send every one whose inputs are ready; None if seen before."""
+    if await repo.get_application(session, event.application_id) is not None:
+        return None
+    items = {item["code"]: item for item in bundle.get("items") or []}
+    chosen = list(dict.fromkeys(event.items)) or list(items)
+    unknown = [code for code in chosen if code not in items]
+    if unknown:
+        raise UnknownItems(f"items {unknown} not in bundle {event.bundle_code} v{event.catalog_version}")
+    application = DispatchApplication(
+        id=event.application_id,
+        bundle_code=event.bundle_code,
+        catalog_version=event.catalog_version,
+        applicant=event.applicant.model_dump(mode="json"),
+        status="in_progress",
+        form_data=event.form_data,
+        materials=event.materials,
+        trace=event.trace,
+        submitted_at=event.occurred_at,
+    )
+    session.add(application)
+    await session.flush()
+    now = utcnow()
+    tasks = []
+    for code in chosen:
+        item = items[code]
+        task = Task(
+            id=uuid.uuid4(),
+            application_id=application.id,
+            item_code=code,
+            item_name=item.get("name"),
+            department_code=item["department"],
+            status="pending",
+            attempt=1,
+            depends_on=_dependencies(bundle, item, set(chosen)),
+            upstream_results={},
+            fields=list(item.get("fields") or []),
+            material_codes=list(item.get("materials") or []),
+            result_outputs=[r["output"] for r in item.get("results") or [] if r.get("output")],
+            upstream_inputs=_upstream_inputs(bundle, code, set(chosen)),
+            instant_decision=item.get("instant_decision"),
+            corrections=[],
+            outputs={},
+            legal_limit=item.get("legal_limit"),
+            promised_limit=item.get("promised_limit"),
+            paused_intervals=[],
+            warning_level="none",
+            deadline_provisional=False,
+            created_at=now,
+        )
+        session.add(task)
+        session.add(
+            TaskEvent(
+                task_id=task.id,
+                application_id=application.id,
+                at=now,
+                to_status="pending",
+                actor="dispatch",
+                detail={"depends_on": task.depends_on},
+            )
+        )
+        tasks.append(task)
+    await session.flush()
+    await _settle(session, application=application, tasks=tasks, settings=settings)
+    return application
+
+
+async def _send(
+    session: AsyncSession, *, application: DispatchApplication, task: Task, settings: Settings, now: datetime
+) -> None:
+    """Send a ready task to its department, or decide it at once when the item's rule allows (秒批)."""
+    if task.clock_started_at is None:
+        task.clock_started_at = now
+        clock.set_deadlines(task, start=now)
+    task.dispatched_at = now
+    _transition(session, task, "dispatched", actor="dispatch", at=now, detail={"attempt": task.attempt})
+    automatic = instant.decide(task=task, form_data=application.form_data, materials=application.materials)
+    _emit(
+        session,
+        application,
+        TaskDispatched(
+            application_id=application.id,
+            task_id=task.id,
+            item_code=task.item_code,
+            department_code=task.department_code,
+            deadline=task.promised_deadline,
+        ),
+    )
+    if automatic is not None:
+        _decide(session, application=application, task=task, result=automatic, actor="automatic", now=now)
+        return
+    body = messages.department_task(task=task, application=application, settings=settings)
+    headers = {"Nats-Msg-Id": messages.task_message_id(task)}
+    if application.trace:
+        headers["traceparent"] = application.trace
+    session.add(
+        OutboxMessage.from_json(
+            messages.task_subject(task.department_code),
+            body,
+            msg_id=uuid.uuid5(task.id, str(task.attempt)),
+            headers=headers,
+        )
+    )
+    await webhooks.enqueue_if_registered(session, task=task, body=body, now=now)
+
+
+def _decide(
+    session: AsyncSession,
+    *,
+    application: DispatchApplication,
+    task: Task,
+    result: DepartmentResult,
+    actor: str,
+    now: datetime,
+) -> None:
+    task.reason = result.reason
+    task.outputs = dict(result.outputs)
+    task.licence = result.licence
+    task.corrections = [c.model_dump(exclude_none=True) for c in result.corrections]
+    task.decided_by = actor
+    task.decided_at = result.decided_at if actor != "automatic" else now
+    if result.decision == "needs_correction":
+        clock.pause(task, at=now, reason="needs_correction")
+    _transition(
+        session,
+        task,
+        result.decision,
+        actor=actor,
+        at=now,
+        detail={"reason": result.reason, "attempt": task.attempt, "corrections": task.corrections},
+    )
+    _emit(
+        session,
+        application,
+        TaskDecided(
+            application_id=application.id,
+            task_id=task.id,
+            item_code=task.item_code,
+            department_code=task.department_code,
+            status=result.decision,
+            reason=result.reason,
+            outputs=task.outputs,
+            decided_by=actor,
+        ),
+    )
+
+
+def _cancel(session: AsyncSession, *, application: DispatchApplication, task: Task, reason: str, now: datetime) -> None:
+    task.reason = reason
+    task.decided_by = "dispatch"
+    task.decided_at = now
+    _transition(session, task, "cancelled", actor="dispatch", at=now, detail={"reason": reason})
+    _emit(
+        session,
+        application,
+        TaskDecided(
+            application_id=application.id,
+            task_id=task.id,
+            item_code=task.item_code,
+            department_code=task.department_code,
+            status="cancelled",
+            reason=reason,
+            decided_by="dispatch",
+        ),
+    )
+
+
+def _cancel_dependents(
+    session: AsyncSession, *, application: DispatchApplication, tasks: list[Task], rejected: Task, now: datetime
+) -> None:
+    """A rejected item ends every item that (transitively) needs it, naming the reason."""
+    by_code = {t.item_code: t for t in tasks}
+    queue = [rejected.item_code]
+    while queue:
+        upstream = by_code[queue.pop()]
+        for task in tasks:
+            if task.status == "pending" and upstream.item_code in task.depends_on:
+                reason = f"前置事项「{rejected.item_name or rejected.item_code}」未通过"
+                if rejected.reason:
+                    reason += f"：{rejected.reason}"
+                _cancel(session, application=application, task=task, reason=reason, now=now)
+                queue.append(task.item_code)
+
+
+async def _settle(
+    session: AsyncSession, *, application: DispatchApplication, tasks: list[Task], settings: Settings
+) -> None:
+    """Send what became ready; then, once nothing is out with a department, ask for corrections
+    (once, listing all) or complete the application."""
+    if application.status != "in_progress":
+        return
+    now = utcnow()
+    by_code = {t.item_code: t for t in tasks}
+    progressed = True
+    # Automatic decisions may make further tasks ready: loop until the graph stands still.
+    while progressed:
+        progressed = False
+        for task in tasks:
+            if task.status != "pending":
+                continue
+            upstream = [by_code[code] for code in task.depends_on if code in by_code]
+            if all(u.status == "approved" for u in upstream):
+                task.upstream_results = {u.item_code: dict(u.outputs) for u in upstream}
+                await _send(session, application=application, task=task, settings=settings, now=now)
+                if task.status == "rejected":
+                    _cancel_dependents(session, application=application, tasks=tasks, rejected=task, now=now)
+                progressed = True
+    if any(t.status == "dispatched" for t in tasks):
+        return
+    asking = [t for t in tasks if t.status == "needs_correction"]
+    if asking:
+        _request_corrections(session, application=application, tasks=asking, now=now)
+        return
+    if all(t.ended for t in tasks):
+        _complete(session, application=application, tasks=tasks, now=now)
+
+
+def _request_corrections(
+    session: AsyncSession, *, application: DispatchApplication, tasks: list[Task], now: datetime
+) -> None:
+    corrections = []
+    for task in tasks:
+        listed = task.corrections or [{"message": task.reason or "请按部门要求补正材料"}]
+        corrections += [
+            Correction(item_code=task.item_code, field=c.get("field"), material=c.get("material"), message=c["message"])
+            for c in listed
+        ]
+    application.status = "correction_requested"
+    _emit(
+        session,
+        application,
+        ApplicationCorrectionRequested(
+            application_id=application.id,
+            applicant=Applicant.model_validate(application.applicant),
+            corrections=corrections,
+        ),
+    )
+
+
+def _complete(session: AsyncSession, *, application: DispatchApplication, tasks: list[Task], now: datetime) -> None:
+    approved = sum(1 for t in tasks if t.status == "approved")
+    outcome = "completed" if approved == len(tasks) else "rejected" if approved == 0 else "partially_completed"
+    application.status = outcome
+    application.completed_at = now
+    _emit(
+        session,
+        application,
+        ApplicationCompleted(
+            application_id=application.id,
+            bundle_code=application.bundle_code,
+            outcome=outcome,
+            applicant=Applicant.model_validate(application.applicant),
+            results=[
+                TaskResultSummary(
+                    task_id=t.id,
+                    item_code=t.item_code,
+                    department_code=t.department_code,
+                    status=t.status,
+                    reason=t.reason,
+                    outputs=t.outputs,
+                    licence=t.licence,
+                )
+                for t in tasks
+            ],
+        ),
+    )
+
+
+async def apply_result(
+    session: AsyncSession,
+    *,
+    result: DepartmentResult,
+    actor: str,
+    settings: Settings,
+    attempt: int | None = None,
+) -> Task | None:
+    """Apply a department's decision once. Returns the task, or None when the result was ignored
+    (unknown task handled by the caller; a task already decided; an answer to an earlier attempt)."""
+    task = await repo.get_task(session, result.task_id)
+    if task is None:
+        return None
+    application = await repo.get_application(session, task.application_id, lock=True)
+    assert application is not None  # tasks never outlive their application row
+    await session.refresh(task)  # the lock may have waited for another replica's change
+    if task.status != "dispatched" or (attempt is not None and attempt != task.attempt):
+        return None
+    tasks = await repo.tasks_of(session, application.id)
+    task = next(t for t in tasks if t.id == task.id)
+    now = utcnow()
+    _decide(session, application=application, task=task, result=result, actor=actor, now=now)
+    if task.status == "rejected":
+        _cancel_dependents(session, application=application, tasks=tasks, rejected=task, now=now)
+    await _settle(session, application=application, tasks=tasks, settings=settings)
+    return task
+
+
+async def withdraw(session: AsyncSession, *, event: ApplicationWithdrawn) -> None:
+    """The applicant withdrew: every task not yet ended ends, cancelled."""
+    application = await repo.get_application(session, event.application_id, lock=True)
+    if application is None or application.status not in {"in_progress", "correction_requested"}:
+        return
+    now = utcnow()
+    reason = "申请人已撤回申请" + (f"：{event.reason}" if event.reason else "")
+    for task in await repo.tasks_of(session, application.id):
+        if not task.ended:
+            _cancel(session, application=application, task=task, reason=reason, now=now)
+    application.status = "withdrawn"
+    application.completed_at = now
+
+
+def _merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        merged[key] = (
+            _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        )
+    return merged
+
+
+def _merge_materials(current: Iterable[dict[str, Any]], supplied: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A supplied material replaces the earlier one of the same code."""
+    supplied = list(supplied)
+    replaced = {m.get("material_code") for m in supplied}
+    return [m for m in current if m.get("material_code") not in replaced] + supplied
+
+
+async def supplement(session: AsyncSession, *, event: ApplicationSupplemented, settings: Settings) -> None:
+    """The applicant's one supplement: merge it, and send again only the tasks that asked for it."""
+    application = await repo.get_application(session, event.application_id, lock=True)
+    if application is None or application.status != "correction_requested":
+        return
+    application.form_data = _merge(application.form_data, event.form_data)
+    application.materials = _merge_materials(application.materials, event.materials)
+    application.wave += 1
+    application.status = "in_progress"
+    tasks = await repo.tasks_of(session, application.id)
+    now = utcnow()
+    for task in tasks:
+        if task.status == "needs_correction":
+            clock.resume(task, at=now)
+            task.attempt += 1
+            task.corrections = []
+            _transition(session, task, "pending", actor="applicant", at=now, detail={"supplemented": True})
+    await _settle(session, application=application, tasks=tasks, settings=settings)
+
+
+async def find_task(session: AsyncSession, *, task_id: uuid.UUID) -> Task | None:
+    return await repo.get_task(session, task_id)

@@ -1,0 +1,231 @@
+"""The simulated departments: NATS-native ones consume tasks and publish results; webhook ones
+receive signed POSTs and post results over HTTP. Both de-duplicate by (task id, attempt), as
+every department must: a task may be delivered more than once."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections import Counter, OrderedDict
+from typing import Any
+
+import httpx
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from dept_simulator.behaviour import Behaviour
+from dept_simulator.settings import SimulatorSettings
+from onevisit.auth import Identity, encode_internal_identity
+from onevisit.bus import Bus
+from onevisit.contracts import DepartmentTask, result_subject
+
+log = logging.getLogger("dept_simulator")
+
+CONSUMER = "simulator-tasks"
+# Older than this a webhook signature is refused (replays).
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def result_message_id(task: DepartmentTask) -> str:
+    """Stable per task and attempt: answering a redelivered task twice publishes one result."""
+    return f"result-{task.task_id}-{task.attempt}"
+
+
+class Seen:
+    """The (task, attempt) pairs already taken on, bounded; plus how often each was delivered."""
+
+    def __init__(self, capacity: int = 100_000):
+        self.capacity = capacity
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self.deliveries: Counter[str] = Counter()
+
+    def first_time(self, key: str) -> bool:
+        self.deliveries[key] += 1
+        if key in self._keys:
+            return False
+        self._keys[key] = None
+        if len(self._keys) > self.capacity:
+            self._keys.popitem(last=False)
+        return True
+
+
+def verify_webhook(body: bytes, *, timestamp: str, signature: str, secret: str, now: float | None = None) -> bool:
+    """Check `X-OneVisit-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` and its age."""
+    try:
+        age = abs((now or time.time()) - int(timestamp))
+    except ValueError:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return age <= SIGNATURE_TOLERANCE_SECONDS and hmac.compare_digest(expected, signature)
+
+
+class Simulator:
+    def __init__(self, settings: SimulatorSettings, *, http_transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self.behaviour = Behaviour(settings.seed)
+        self.seen = Seen()
+        self.answered: Counter[str] = Counter()
+        self.bus: Bus | None = None
+        self.http = httpx.AsyncClient(base_url=settings.gateway_url, timeout=10, transport=http_transport)
+        self._slots = asyncio.Semaphore(settings.max_in_flight)
+        self._tokens: dict[str, str] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    # -- NATS departments -------------------------------------------------------------------
+    async def connect(self) -> Bus:
+        self.bus = await Bus.connect(
+            self.settings.nats_url, namespace=self.settings.bus_namespace, name="dept-simulator"
+        )
+        await self.bus.ensure_streams()
+        return self.bus
+
+    async def run_nats(self) -> None:
+        """Consume every department's tasks (durable `simulator-tasks`) and answer them."""
+        bus = self.bus or await self.connect()
+        longest = max(
+            [p.delay_max_seconds for p in self.settings.departments.values()]
+            + [self.settings.default.delay_max_seconds]
+        )
+        config = ConsumerConfig(
+            durable_name=CONSUMER,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=max(30.0, longest * 3),
+            max_ack_pending=self.settings.max_in_flight * 2,
+            filter_subject=bus.subject("onevisit.dept.*.task"),
+        )
+        subscription = None
+        while not self._stopping:
+            try:
+                if subscription is None:
+                    subscription = await bus.js.pull_subscribe(
+                        bus.subject("onevisit.dept.*.task"),
+                        durable=CONSUMER,
+                        stream=bus.stream("TASKS"),
+                        config=config,
+                    )
+                messages = await subscription.fetch(64, timeout=1)
+            except (nats.errors.TimeoutError, TimeoutError):
+                continue
+            except Exception as exc:
+                log.warning("simulator fetch failed: %r", exc)
+                subscription = None
+                await asyncio.sleep(0.5)
+                continue
+            for msg in messages:
+                await self._slots.acquire()
+                self._spawn(self._answer_nats(msg))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _answer_nats(self, msg: Msg) -> None:
+        try:
+            task = DepartmentTask.model_validate_json(msg.data)
+            profile = self.settings.profile(task.department_code)
+            if profile.mode != "nats":
+                await msg.ack()  # a webhook department gets this task by HTTP instead
+                return
+            self.seen.first_time(f"{task.task_id}-{task.attempt}")
+            await asyncio.sleep(self.behaviour.delay(profile))
+            result = self.behaviour.decide(task, profile)
+            assert self.bus is not None
+            # Answered again on a redelivery: the same message id lets JetStream drop the copy.
+            await self.bus.publish_json(
+                result_subject(task.department_code), result.model_dump(mode="json"), msg_id=result_message_id(task)
+            )
+            self.answered[task.department_code] += 1
+            await msg.ack()
+        except Exception as exc:
+            log.warning("simulator could not answer a task: %r", exc)
+            await msg.nak(delay=1)
+        finally:
+            self._slots.release()
+
+    # -- webhook departments ----------------------------------------------------------------
+    async def register_webhooks(self) -> None:
+        """Tell dispatch where each webhook department wants its tasks."""
+        for department, profile in self.settings.departments.items():
+            if profile.mode != "webhook":
+                continue
+            response = await self.http.put(
+                "/v1/dept/webhook",
+                json={"url": f"{self.settings.own_url}/webhooks/{department}", "secret": self.settings.webhook_secret},
+                headers=await self._auth(department),
+            )
+            response.raise_for_status()
+
+    def accept_webhook(self, department: str, body: bytes, headers: dict[str, str]) -> int:
+        """Status to answer a webhook POST with; a fresh task is answered in the background."""
+        profile = self.settings.profile(department)
+        if not verify_webhook(
+            body,
+            timestamp=headers.get("x-onevisit-timestamp", ""),
+            signature=headers.get("x-onevisit-signature", ""),
+            secret=self.settings.webhook_secret,
+        ):
+            return 401
+        if self.behaviour.fails_http(profile):
+            return 503
+        task = DepartmentTask.model_validate_json(body)
+        if self.seen.first_time(f"{task.task_id}-{task.attempt}"):
+            self._spawn(self._answer_http(task))
+        return 202
+
+    async def _answer_http(self, task: DepartmentTask) -> None:
+        profile = self.settings.profile(task.department_code)
+        await asyncio.sleep(self.behaviour.delay(profile))
+        result = self.behaviour.decide(task, profile)
+        for pause in (0.5, 1, 2, 5, 10, 30):
+            try:
+                response = await self.http.post(
+                    f"/v1/dept/tasks/{task.task_id}/result",
+                    content=json.dumps(result.model_dump(mode="json"), ensure_ascii=False),
+                    headers={"Content-Type": "application/json", **await self._auth(task.department_code)},
+                )
+                if response.status_code < 500:
+                    self.answered[task.department_code] += 1
+                    return
+            except httpx.HTTPError as exc:
+                log.warning("posting a result failed: %r", exc)
+            await asyncio.sleep(pause)
+
+    async def _auth(self, department: str) -> dict[str, str]:
+        if self.settings.result_auth == "internal":
+            identity = Identity(subject=f"simulator-{department}", role="department", department=department)
+            return {"X-OneVisit-Identity": encode_internal_identity(identity, self.settings.internal_secret)}
+        if department not in self._tokens:
+            response = await self.http.post(
+                "/v1/auth/login",
+                json={
+                    "provider": "dev",
+                    "subject": f"simulator-{department}",
+                    "role": "department",
+                    "department": department,
+                },
+            )
+            response.raise_for_status()
+            self._tokens[department] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self._tokens[department]}"}
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "answered": dict(self.answered),
+            "tasks_seen": len(self.seen.deliveries),
+            "redeliveries": sum(n - 1 for n in self.seen.deliveries.values()),
+        }
+
+    async def close(self) -> None:
+        self._stopping = True
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.http.aclose()
+        if self.bus is not None:
+            await self.bus.close()
