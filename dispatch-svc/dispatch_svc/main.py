@@ -4,6 +4,7 @@ import httpx
 from fastapi import FastAPI
 
 from dispatch_svc.catalog_client import CatalogClient
+from dispatch_svc.departments.router import router as departments_router
 from dispatch_svc.departments.webhooks import WebhookSender
 from dispatch_svc.runner import MultiSubjectRunner
 from dispatch_svc.settings import Settings
@@ -57,7 +58,7 @@ def create_app(
         settings,
         title="OneVisit dispatch",
         description="一次分办: department tasks, results, time limits and warnings",
-        routers=[],
+        routers=[departments_router],
         on_startup=[start],
         on_shutdown=[stop],
     )
