@@ -4,8 +4,8 @@ import argparse
 
 import uvicorn
 
-from onevisit.migrations import upgrade_database
 from intake_svc.settings import Settings
+from onevisit.migrations import upgrade_database
 
 
 def main() -> None:
@@ -16,9 +16,7 @@ def main() -> None:
     if args.command == "migrate":
         upgrade_database("intake_svc", settings.database_url, settings.database_schema)
         return
-    uvicorn.run(
-        "intake_svc.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None
-    )
+    uvicorn.run("intake_svc.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
 
 
 if __name__ == "__main__":
