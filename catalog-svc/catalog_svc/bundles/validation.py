@@ -214,7 +214,16 @@ def _issued_materials_precede(definition: BundleDefinition) -> list[ProblemDetai
         before = graph.ancestors(item.code, deps)
         for material in item.materials:
             for issuer in issuers.get(material.code, []):
-                if issuer != item.code and issuer not in before:
+                if issuer == item.code:
+                    problems.append(
+                        ProblemDetail(
+                            code="material.self_issued",
+                            field=f"items.{item.code}.materials",
+                            material=material.code,
+                            message=f"事项 {item.code} 不能既核发又索要材料 {material.code}",
+                        )
+                    )
+                elif issuer not in before:
                     problems.append(
                         ProblemDetail(
                             code="material.issued_not_preceding",
