@@ -31,3 +31,8 @@ class DeliveryNotFound(NotFound):
 class DeliveryNotDead(Conflict):
     code = "delivery_not_dead"
     title = "只有已放弃的推送可以重放"
+
+
+class WebhookNotRegistered(NotFound):
+    code = "webhook_not_registered"
+    title = "尚未登记接收地址"

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from dispatch_svc.departments import repository as repo
 from dispatch_svc.departments import service
-from dispatch_svc.departments.errors import NotADepartment
+from dispatch_svc.departments.errors import NotADepartment, WebhookNotRegistered
 from dispatch_svc.departments.schemas import (
     DeliveryPage,
     DeliveryRead,
@@ -98,6 +98,15 @@ async def put_webhook(body: WebhookIn, session: SessionDep, caller: Department) 
     webhook = await service.put_webhook(
         session, department=caller.department or "", url=str(body.url), secret=body.secret, subject=caller.subject
     )
+    return WebhookRead.model_validate(webhook)
+
+
+@router.get("/webhook", response_model=WebhookRead, summary="Read the department's webhook")
+async def get_webhook(session: SessionDep, caller: Department) -> WebhookRead:
+    """Where this department's tasks are POSTed (the secret is never shown again)."""
+    webhook = await repo.webhook_of(session, caller.department or "")
+    if webhook is None:
+        raise WebhookNotRegistered("本部门尚未登记接收地址")
     return WebhookRead.model_validate(webhook)
 
 

@@ -1,0 +1,86 @@
+"""The simulator as a department: answers over real NATS, de-duplicates redeliveries, checks webhook signatures."""
+
+import json
+import time
+import uuid
+
+from nats.js.api import StreamInfo
+
+from dept_simulator.app import create_app
+from dept_simulator.behaviour import Behaviour
+from dept_simulator.core import verify_webhook
+from dept_simulator.settings import DepartmentProfile, SimulatorSettings
+from dispatch_svc.signing import webhook_headers
+from onevisit.bus import Bus
+from onevisit.contracts import DepartmentResult, DepartmentTask, task_subject
+from tests.support.infra import eventually
+
+
+def _task(department: str = "tax", attempt: int = 1) -> DepartmentTask:
+    return DepartmentTask(
+        task_id=uuid.uuid4(),
+        application_id=uuid.uuid4(),
+        item_code="I05",
+        department_code=department,
+        form_data={"child.name": "张小明"},
+        attempt=attempt,
+    )
+
+
+async def test_a_redelivered_task_yields_one_result(bus: Bus, nats_url: str, bus_namespace: str) -> None:
+    settings = SimulatorSettings(nats_url=nats_url, bus_namespace=bus_namespace, seed=1)
+    app = create_app(settings)
+    task = _task()
+    async with app.router.lifespan_context(app):
+        # The same task twice under different message ids, as after a dispatch crash before the outbox mark.
+        for msg_id in ("first", "second"):
+            await bus.publish_json(task_subject("tax"), task.model_dump(mode="json"), msg_id=msg_id)
+
+        async def both_seen() -> bool:
+            return app.state.simulator.seen.deliveries[f"{task.task_id}-1"] == 2
+
+        await eventually(both_seen)
+
+        async def results() -> int:
+            info: StreamInfo = await bus.js.stream_info(bus.stream("RESULTS"))
+            return info.state.messages
+
+        await eventually(results)
+        assert app.state.simulator.stats()["redeliveries"] == 1
+
+    info = await bus.js.stream_info(bus.stream("RESULTS"))
+    assert info.state.messages == 1  # the second answer carried the same Nats-Msg-Id and was dropped
+    message = await bus.js.get_last_msg(bus.stream("RESULTS"), bus.subject("onevisit.dept.tax.result"))
+    result = DepartmentResult.model_validate_json(message.data)
+    assert result.task_id == task.task_id and result.decision == "approved"
+    assert result.outputs["certificate_number"].startswith("TAX")
+    assert message.headers and message.headers["Nats-Msg-Id"] == f"result-{task.task_id}-1"
+
+
+async def test_webhook_signatures_are_checked_with_their_age() -> None:
+    body = json.dumps({"a": 1}).encode()
+    headers = webhook_headers(body, secret="s" * 20)
+    ts, sig = headers["X-OneVisit-Timestamp"], headers["X-OneVisit-Signature"]
+    assert verify_webhook(body, timestamp=ts, signature=sig, secret="s" * 20)
+    assert not verify_webhook(body + b" ", timestamp=ts, signature=sig, secret="s" * 20)
+    assert not verify_webhook(body, timestamp=ts, signature=sig, secret="t" * 20)
+    assert not verify_webhook(body, timestamp=ts, signature=sig, secret="s" * 20, now=time.time() + 3600)
+
+
+def test_outcome_shares_and_a_corrected_task_is_not_sent_back_twice() -> None:
+    behaviour = Behaviour(seed=3)
+    correct = DepartmentProfile(approve_share=0, correct_share=1)
+    first = behaviour.decide(_task(), correct)
+    assert first.decision == "needs_correction" and first.corrections
+    assert behaviour.decide(_task(attempt=2), correct).decision == "approved"
+    reject = DepartmentProfile(approve_share=0, reject_share=1)
+    assert behaviour.decide(_task(), reject).decision == "rejected"
+    fixed = DepartmentProfile(delay_distribution="fixed", delay_min_seconds=1.0, delay_max_seconds=1.0)
+    assert behaviour.delay(fixed) == 1.0
+
+
+def test_departments_are_configured_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("SIMULATOR_DEPARTMENTS", '{"tax": {"mode": "webhook", "reject_share": 0.5}}')
+    settings = SimulatorSettings()
+    assert settings.profile("tax").mode == "webhook" and settings.profile("tax").reject_share == 0.5
+    assert settings.profile("health").mode == "nats"
