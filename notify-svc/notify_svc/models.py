@@ -3,6 +3,8 @@
 from notify_svc.deliveries.models import Delivery
 from notify_svc.licences.models import Licence
 from notify_svc.notifications.models import Notification
+from notify_svc.ratings.models import Rating
+from notify_svc.tickets.models import RoutingRule, Ticket
 from onevisit.consumer import DeadLetter, ProcessedMessage
 from onevisit.idempotency import IdempotencyRecord
 from onevisit.outbox import OutboxMessage
@@ -15,4 +17,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "ProcessedMessage",
+    "Rating",
+    "RoutingRule",
+    "Ticket",
 ]

@@ -41,10 +41,28 @@ class Settings(ServiceSettings):
     sender_batch_size: int = 200
     sender_concurrency: int = 20
 
+    # 12345 hotline: the region of this deployment, reply limits in working days per region and
+    # ticket type ("default" covers the rest), and the hotline centre that routes by hand.
+    hotline_region: str = "440100"
+    hotline_reply_days: dict[str, dict[str, int]] = Field(
+        default_factory=lambda: {"default": {"consultation": 1, "default": 5}}
+    )
+    hotline_centre: str = "12345"
+    # A ticket like an open one of the same person within this many days is merged into it.
+    duplicate_window_days: int = 7
+    escalation_poll_seconds: float = 60.0
+    # 好差评: working days a department has to answer a bad rating (整改).
+    follow_up_days: int = 5
+    # Open311 GeoReport v2: API keys allowed to POST requests (development default only).
+    open311_api_keys: list[str] = Field(default_factory=list)
+    public_base_url: str = "http://127.0.0.1:8000"
+
     @model_validator(mode="after")
     def _embedded_database(self) -> "Settings":
         if not self.database_url:
             self.database_url = self.default_sqlite_url("notify")
         if self.provider_test_mode is None:
             self.provider_test_mode = self.environment != "production"
+        if not self.open311_api_keys and self.environment != "production":
+            self.open311_api_keys = ["dev-open311-key"]
         return self

@@ -40,6 +40,8 @@ def notify_settings(database: TestDatabase, nats_url: str, namespace: str, **ove
         "sender_poll_seconds": 0.05,
         "notification_retry_base_seconds": 0.05,
         "notification_retry_max_seconds": 0.2,
+        # Nothing listens there: tests that need catalog pass the real app as catalog_transport.
+        "catalog_url": "http://127.0.0.1:9",
         **overrides,
     }
     return Settings(**values)
@@ -51,12 +53,15 @@ def start_notify(make_database, nats_url: str, bus_namespace: str, bus: Bus, ide
 
     @asynccontextmanager
     async def start(
-        *, provider_transport: httpx.AsyncBaseTransport | None = None, **overrides: Any
+        *,
+        provider_transport: httpx.AsyncBaseTransport | None = None,
+        catalog_transport: httpx.AsyncBaseTransport | None = None,
+        **overrides: Any,
     ) -> AsyncIterator[NotifyHarness]:
         database = make_database("notify")
         await migrate("notify_svc", database)
         settings = notify_settings(database, nats_url, bus_namespace, **overrides)
-        app = create_app(settings, provider_transport=provider_transport)
+        app = create_app(settings, provider_transport=provider_transport, catalog_transport=catalog_transport)
         async with running_app(app) as client:
             yield NotifyHarness(client, bus, app.state.runtime.session_factory, settings, identity_header)
 

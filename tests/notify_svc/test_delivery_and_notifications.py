@@ -30,7 +30,7 @@ async def _all_delivered(notify: NotifyHarness, application_id: uuid.UUID, expec
 
 
 def test_one_migration_head() -> None:
-    assert migration_heads("notify_svc") == ("notify_0002",)
+    assert migration_heads("notify_svc") == ("notify_0003",)
 
 
 async def test_submission_opens_one_pending_delivery_and_tells_the_applicant(notify: NotifyHarness) -> None:

@@ -29,6 +29,8 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     outcome: Mapped[str | None] = mapped_column(String(32), default=None)
     results: Mapped[list[Any]] = mapped_column(default=list)
+    # Departments handling the application (from task events): 12345 routing and rating statistics.
+    departments: Mapped[list[Any]] = mapped_column(default=list)
     pickup_code: Mapped[str | None] = mapped_column(String(16), default=None)
     hall: Mapped[str | None] = mapped_column(String(200), default=None)
     address: Mapped[dict[str, Any] | None] = mapped_column(default=None)

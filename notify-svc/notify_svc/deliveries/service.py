@@ -100,6 +100,7 @@ async def open_delivery(
         method=settings.default_delivery_method,
         status="pending",
         results=[],
+        departments=[],
         tracking=[],
     )
     if not await insert_once(session, delivery):
@@ -108,6 +109,13 @@ async def open_delivery(
         assert found is not None
         return found
     return delivery
+
+
+def remember_departments(delivery: Delivery, codes: list[str]) -> None:
+    """Add departments in the order first seen (the first is taken as the lead for 12345 routing)."""
+    merged = list(dict.fromkeys([*delivery.departments, *codes]))
+    if merged != delivery.departments:
+        delivery.departments = merged  # a new list, so the JSON column is seen as changed
 
 
 async def complete(session: AsyncSession, *, settings: Settings, event: ApplicationCompleted) -> Delivery:
@@ -131,6 +139,7 @@ async def complete(session: AsyncSession, *, settings: Settings, event: Applicat
             applicant=event.applicant,
             issued_at=event.occurred_at,
         )
+    remember_departments(delivery, [result.department_code for result in event.results])
     delivery.results = [result.model_dump(mode="json") for result in event.results]
     delivery.outcome = event.outcome
     delivery.status = "ready"

@@ -20,9 +20,11 @@ async def list_notifications(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> NotificationPage:
-    """The caller's in-app messages, newest first, with a cursor to the next page."""
+    """The caller's in-app messages (their department's, for department staff), newest first."""
+    # Department staff share their department's inbox (overdue tickets, follow-ups to answer).
+    subject = f"dept:{identity.department}" if identity.role == "department" else identity.subject
     rows = await repository.list_inbox(
-        session, subject=identity.subject, after=decode_cursor(cursor) if cursor else None, limit=limit + 1
+        session, subject=subject, after=decode_cursor(cursor) if cursor else None, limit=limit + 1
     )
     items = [NotificationRead.model_validate(row) for row in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None

@@ -18,6 +18,7 @@ from onevisit.events import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
     TaskDecided,
+    TaskDispatched,
 )
 
 CONSUMER_NAME = "notify-applications"
@@ -51,6 +52,13 @@ def application_consumer(settings: Settings) -> Consumer:
             session, settings=settings, delivery=delivery, step="submitted", template_code="application_submitted"
         )
 
+    async def on_task_dispatched(session: AsyncSession, event: TaskDispatched, ctx: MessageContext) -> None:
+        """Remember which departments handle the application (12345 routing, rating statistics)."""
+        delivery = await deliveries_repository.by_application(session, event.application_id)
+        if delivery is None:
+            raise ApplicationNotYetKnown(f"application {event.application_id} not submitted yet")
+        deliveries.remember_departments(delivery, [event.department_code])
+
     async def on_task_decided(session: AsyncSession, event: TaskDecided, ctx: MessageContext) -> None:
         """Tell the applicant each department's decision."""
         if event.status == "needs_correction":
@@ -58,6 +66,7 @@ def application_consumer(settings: Settings) -> Consumer:
         delivery = await deliveries_repository.by_application(session, event.application_id)
         if delivery is None:
             raise ApplicationNotYetKnown(f"application {event.application_id} not submitted yet")
+        deliveries.remember_departments(delivery, [event.department_code])
         await deliveries.notify_step(
             session,
             settings=settings,
@@ -102,6 +111,7 @@ def application_consumer(settings: Settings) -> Consumer:
         filter_subject="onevisit.application.>",
         routes={
             ApplicationSubmitted.subject: Route(ApplicationSubmitted, on_submitted),
+            TaskDispatched.subject: Route(TaskDispatched, on_task_dispatched),
             TaskDecided.subject: Route(TaskDecided, on_task_decided),
             ApplicationCorrectionRequested.subject: Route(ApplicationCorrectionRequested, on_correction_requested),
             ApplicationCompleted.subject: Route(ApplicationCompleted, on_completed),
