@@ -110,13 +110,27 @@ def catalog_app(catalog_database: TestDatabase, nats_url: str, bus_namespace: st
 
 
 @pytest.fixture
+def intake_options() -> dict[str, Any]:
+    """Extra settings and app factory arguments; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
 async def intake(
-    catalog_app: FastAPI, make_database, nats_url: str, bus_namespace: str, tmp_path: Path, identity_header
+    catalog_app: FastAPI,
+    make_database,
+    nats_url: str,
+    bus_namespace: str,
+    tmp_path: Path,
+    identity_header,
+    intake_options: dict[str, Any],
 ) -> AsyncIterator[Intake]:
     database = make_database("intake")
     await migrate("intake_svc", database)
-    settings = intake_settings(database, nats_url, bus_namespace, tmp_path)
+    options = dict(intake_options)
+    factory_args = {k: options.pop(k) for k in ("storage", "provider_transport") if k in options}
+    settings = intake_settings(database, nats_url, bus_namespace, tmp_path, **options)
     async with catalog_app.router.lifespan_context(catalog_app):
-        app = create_app(settings, catalog_transport=httpx.ASGITransport(app=catalog_app))
+        app = create_app(settings, catalog_transport=httpx.ASGITransport(app=catalog_app), **factory_args)
         async with running_app(app) as client:
             yield Intake(client, app, settings, catalog_app, identity_header)

@@ -106,8 +106,10 @@ async def test_submit_stores_snapshot_and_event_once_and_publishes_it(intake: In
     assert event["application_id"] == draft["id"]
     assert event["items"] == ["I01", "I02", "I03", "I04", "I05", "I06", "I08", "I09"]
     assert event["applicant"]["subject"] == CITIZEN
-    assert [m["material_code"] for m in event["materials"]] == ["BIRTH_CERT_FORM"]
-    assert event["materials"][0]["content_type"] == "application/pdf"
+    files = [m for m in event["materials"] if m.get("id")]
+    assert [m["material_code"] for m in files] == ["BIRTH_CERT_FORM"]
+    assert {m["material_code"] for m in event["materials"] if m.get("source") == "shared"} >= {"ID_CARD", "HUKOU"}
+    assert files[0]["content_type"] == "application/pdf"
     assert event["trace"].startswith("00-aaaa")
     assert message.headers["traceparent"] == headers["traceparent"]
     await subscription.unsubscribe()

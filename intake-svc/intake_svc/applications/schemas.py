@@ -1,6 +1,6 @@
 """Request and response bodies of the applications API (paths and fields as in API.md)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -101,9 +101,13 @@ class TaskRead(BaseModel):
 class Deficiency(BaseModel):
     """A material accepted missing (容缺受理), to be supplied by the deadline."""
 
-    material_code: str
-    name: str
-    supplement_by: date
+    material_code: str = Field(examples=["NONMARITAL_STMT"])
+    name: str = Field(examples=["非婚生育说明"])
+    working_days: int = Field(examples=[5])
+    supplement_by: datetime = Field(description="end of the last working day, Beijing time")
+    provisional: bool = Field(
+        default=False, description="counted across a year whose holidays are not yet published: may move"
+    )
     supplied: bool = False
 
 

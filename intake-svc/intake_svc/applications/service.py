@@ -40,7 +40,7 @@ from intake_svc.applications.validation import (
 )
 from intake_svc.catalog_client import CatalogClient
 from intake_svc.materials import repository as materials_repository
-from intake_svc.materials.models import MaterialFile
+from intake_svc.materials.models import Commitment, MaterialFile
 from intake_svc.materials.status import material_statuses
 from intake_svc.prefill.providers import Prefiller, Subject
 from onevisit.auth import Identity
@@ -292,7 +292,7 @@ async def problems_of(
         *field_problems(form_fields(application.form), application.form_data),
         *material_problems(statuses),
     ]
-    return problems, deficiencies(statuses, accepted_on=utcnow().date())
+    return problems, deficiencies(statuses, accepted_at=utcnow())
 
 
 async def submit(
@@ -327,6 +327,15 @@ async def submit(
     application.updated_at = now
     application.deficiencies = [d.model_dump(mode="json") for d in accepted]
     file_records = [_file_record(f) for f in files]
+    statuses = material_statuses(application.materials, files, commitments)
+    signed = {c.material_code: c for c in commitments}
+    # Materials on file without an upload travel with the event too, so a department (and dispatch's
+    # 秒批 rules) can see them satisfied: shared data (免提交) and signed commitments (告知承诺).
+    satisfied = [
+        {"material_code": s.code, "source": "shared"} if s.status == "shared" else _commitment_record(signed[s.code])
+        for s in statuses
+        if s.status in {"shared", "committed"}
+    ]
     application.snapshot = {
         "bundle_code": application.bundle_code,
         "catalog_version": application.catalog_version,
@@ -334,7 +343,7 @@ async def submit(
         "items": application.items,
         "form_data": application.form_data,
         "prefill_sources": application.prefill_sources,
-        "materials": [s.model_dump(mode="json") for s in material_statuses(application.materials, files, commitments)],
+        "materials": [s.model_dump(mode="json") for s in statuses],
         "files": file_records,
         "commitments": [CommitmentRead.model_validate(c).model_dump(mode="json") for c in commitments],
         "deficiencies": application.deficiencies,
@@ -350,7 +359,7 @@ async def submit(
         items=[i["code"] for i in application.items],
         applicant=_applicant_event(application),
         form_data=application.form_data,
-        materials=file_records,
+        materials=file_records + satisfied,
         trace=headers.get("traceparent"),
     )
     _publish(session, event, headers)
@@ -382,6 +391,19 @@ def _file_record(file: MaterialFile) -> dict[str, Any]:
         "size": file.size,
         "content_type": file.content_type,
         "filename": file.filename,
+    }
+
+
+def _commitment_record(commitment: Commitment) -> dict[str, Any]:
+    return {
+        "material_code": commitment.material_code,
+        "source": "commitment",
+        "commitment": {
+            "text": commitment.text,
+            "signed_by": commitment.signed_by,
+            "signed_name": commitment.signed_name,
+            "signed_at": commitment.signed_at.isoformat(),
+        },
     }
 
 

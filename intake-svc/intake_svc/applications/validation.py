@@ -1,12 +1,12 @@
 """One feedback (一次反馈): every problem of a draft, found in one pass, each with a stable code,
 the field or material it concerns and a message in Chinese."""
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from intake_svc.applications.form import FormField, get_value, is_empty
 from intake_svc.applications.schemas import Deficiency, MaterialStatus
-from intake_svc.checks import add_working_days
+from onevisit.calendar import default_calendar
 from onevisit.errors import ProblemDetail
 from onevisit.validators import VALIDATORS
 
@@ -83,17 +83,24 @@ def bound_group_problems(bound_groups: list[list[str]], items: list[str], names:
     return problems
 
 
-def deficiencies(statuses: list[MaterialStatus], *, accepted_on: date) -> list[Deficiency]:
+def deficiencies(statuses: list[MaterialStatus], *, accepted_at: datetime) -> list[Deficiency]:
     """Missing materials accepted for later (容缺受理), each with its supplement deadline in working days."""
-    return [
-        Deficiency(
-            material_code=m.code,
-            name=m.name,
-            supplement_by=add_working_days(accepted_on, m.deficiency_days or _DEFAULT_DEFICIENCY_DAYS),
+    accepted = []
+    for material in statuses:
+        if material.status != "missing" or not material.deficiency_allowed:
+            continue
+        days = material.deficiency_days or _DEFAULT_DEFICIENCY_DAYS
+        deadline = default_calendar().deadline(accepted_at, days, "working_days")
+        accepted.append(
+            Deficiency(
+                material_code=material.code,
+                name=material.name,
+                working_days=days,
+                supplement_by=deadline.at,
+                provisional=deadline.provisional,
+            )
         )
-        for m in statuses
-        if m.status == "missing" and m.deficiency_allowed
-    ]
+    return accepted
 
 
 # When the catalog allows a deficiency without naming a period; 5 working days is the common local rule.

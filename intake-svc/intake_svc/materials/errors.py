@@ -45,3 +45,9 @@ class CommitmentNotAllowed(OneVisitError):
 class CommitmentExists(Conflict):
     code = "commitment_exists"
     title = "已签署该材料的告知承诺"
+
+
+class MaterialStorageFailed(OneVisitError):
+    status = 503
+    code = "material_storage_failed"
+    title = "材料保存失败，请重新上传"

@@ -12,6 +12,7 @@ from intake_svc.materials.errors import (
     CommitmentNotAllowed,
     MaterialNotRequested,
     MaterialsClosed,
+    MaterialStorageFailed,
     MaterialTooLarge,
     UnsupportedMaterialType,
 )
@@ -57,7 +58,10 @@ async def upload(
     key = f"{application.id}/{file_id}"
     # The file is stored whole before its record exists: a failure on the way leaves no record
     # that points at nothing; a record that cannot be written takes its file with it.
-    await storage.put(key, data)
+    try:
+        await storage.put(key, data)
+    except OSError as exc:
+        raise MaterialStorageFailed() from exc
     record = MaterialFile(
         id=file_id,
         application_id=application.id,
