@@ -6,6 +6,7 @@ import logging
 import httpx
 from fastapi import FastAPI
 
+from notify_svc.deliveries.router import courier_router
 from notify_svc.deliveries.router import router as deliveries_router
 from notify_svc.licences.router import router as licences_router
 from notify_svc.notifications.providers import build_providers
@@ -73,7 +74,14 @@ def create_app(
         settings,
         title="OneVisit notify",
         description="一窗出件 · 一号服务: deliveries, notifications, licences, 12345 tickets, ratings",
-        routers=[deliveries_router, notifications_router, licences_router, tickets_router, ratings_router],
+        routers=[
+            deliveries_router,
+            courier_router,
+            notifications_router,
+            licences_router,
+            tickets_router,
+            ratings_router,
+        ],
         consumers=lambda runtime: [application_consumer(settings)],
         on_startup=[start],
         on_shutdown=[stop],

@@ -15,3 +15,8 @@ async def by_application(
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return await session.scalar(query)
+
+
+async def by_tracking_number(session: AsyncSession, tracking_number: str) -> Delivery | None:
+    query = select(Delivery).where(Delivery.tracking_number == tracking_number).with_for_update()
+    return await session.scalar(query.execution_options(populate_existing=True))

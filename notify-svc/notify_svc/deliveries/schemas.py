@@ -81,3 +81,27 @@ class DeliveryRead(BaseModel):
     dispatched_at: datetime | None = None
     delivered_at: datetime | None = None
     updated_at: datetime
+
+
+class PickupConfirmation(BaseModel):
+    """What the window clerk enters when handing the results over."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"pickup_code": "482913"}]})
+
+    pickup_code: str = Field(pattern=r"^\d{6}$")
+
+
+class TrackingUpdate(BaseModel):
+    """A courier's status update for a parcel."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"tracking_number": "SIM0B7E1A525B1F", "status": "in_transit", "description": "到达广州转运中心"},
+            ]
+        }
+    )
+
+    tracking_number: str = Field(min_length=3, max_length=64)
+    status: Literal["collected", "in_transit", "out_for_delivery", "delivered", "failed"]
+    description: str | None = Field(default=None, max_length=200)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.common.persistence import insert_once
 from notify_svc.deliveries import repository
+from notify_svc.deliveries.couriers import Courier, SimulatedCourier
 from notify_svc.deliveries.models import CHANGEABLE_STATUSES, Delivery
 from notify_svc.deliveries.schemas import Address, DeliveryRead
 from notify_svc.licences import repository as licence_repository
@@ -32,6 +33,24 @@ class DeliveryNotFound(NotFound):
 class DeliveryForbidden(Forbidden):
     code = "delivery_forbidden"
     title = "只能查看或修改本人办件的送达方式"
+
+
+class PickupCodeMismatch(ValidationFailed):
+    code = "pickup_code_mismatch"
+    title = "取件码不正确"
+
+
+class DeliveryNotReady(Conflict):
+    code = "delivery_not_ready"
+    title = "结果尚未备齐或已领取"
+
+
+class UnknownTrackingNumber(NotFound):
+    code = "unknown_tracking_number"
+    title = "未找到该运单"
+
+
+COURIER: Courier = SimulatedCourier()
 
 
 class DeliveryAlreadyDispatched(Conflict):
@@ -171,6 +190,24 @@ async def _deliver_ready(session: AsyncSession, *, settings: Settings, delivery:
             template_code="ready_for_pickup",
             values={"地点": delivery.hall, "取件码": delivery.pickup_code},
         )
+    elif delivery.method == "express" and delivery.address is not None:
+        delivery.courier = COURIER.name
+        delivery.tracking_number = await COURIER.ship(
+            application_id=delivery.application_id, address=delivery.address, results=delivery.results
+        )
+        delivery.status, delivery.dispatched_at = "dispatched", utcnow()
+        delivery.tracking = [
+            *delivery.tracking,
+            {"at": utcnow().isoformat(), "status": "booked", "description": "已交寄"},
+        ]
+        await notify_step(
+            session,
+            settings=settings,
+            delivery=delivery,
+            step="shipped",
+            template_code="shipped",
+            values={"快递公司": COURIER.display_name, "运单号": delivery.tracking_number},
+        )
     elif delivery.method == "electronic":
         issued = await licence_repository.by_application(session, application_id=delivery.application_id)
         delivery.status = "delivered"
@@ -183,6 +220,40 @@ async def _deliver_ready(session: AsyncSession, *, settings: Settings, delivery:
             template_code="delivered_electronically",
             values={"证照数": len(issued)},
         )
+
+
+async def confirm_pickup(
+    session: AsyncSession, *, identity: Identity, application_id: uuid.UUID, pickup_code: str
+) -> DeliveryRead:
+    """A window clerk hands the results over against the pickup code the applicant shows."""
+    delivery = await repository.by_application(session, application_id, for_update=True)
+    if delivery is None:
+        raise DeliveryNotFound(f"办件 {application_id} 尚无送达信息")
+    if delivery.method != "window" or delivery.status != "ready":
+        raise DeliveryNotReady()
+    if not secrets.compare_digest(pickup_code, delivery.pickup_code or ""):
+        raise PickupCodeMismatch(
+            problems=[ProblemDetail(code="pickup_code.mismatch", field="pickup_code", message="取件码不正确，请核对")]
+        )
+    delivery.status, delivery.delivered_at, delivery.picked_up_by = "delivered", utcnow(), identity.subject
+    read = await to_read(session, delivery)
+    read.pickup_code = None
+    return read
+
+
+async def track(session: AsyncSession, *, tracking_number: str, status: str, description: str | None) -> DeliveryRead:
+    """A courier's tracking update; `delivered` completes the delivery. Repeated updates are harmless."""
+    delivery = await repository.by_tracking_number(session, tracking_number)
+    if delivery is None:
+        raise UnknownTrackingNumber(f"运单 {tracking_number} 不存在")
+    entry = {"status": status, "description": description}
+    if entry not in [{"status": t["status"], "description": t.get("description")} for t in delivery.tracking]:
+        delivery.tracking = [*delivery.tracking, {"at": utcnow().isoformat(), **entry}]
+    if status == "delivered" and delivery.status == "dispatched":
+        delivery.status, delivery.delivered_at = "delivered", utcnow()
+    read = await to_read(session, delivery)
+    read.pickup_code = None
+    return read
 
 
 async def cancel(session: AsyncSession, *, settings: Settings, application_id: uuid.UUID) -> Delivery | None:
