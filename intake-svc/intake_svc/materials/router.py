@@ -4,15 +4,18 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
 
 from intake_svc.applications.router import changeable
 from intake_svc.applications.schemas import CommitmentRead
 from intake_svc.deps import StorageDep
-from intake_svc.materials import service
+from intake_svc.materials import repository, service
+from intake_svc.materials.errors import LinkInvalid, MaterialNotFound
 from intake_svc.materials.schemas import CommitmentCreate, MaterialRead
 from intake_svc.settings import Settings
 from onevisit.auth import CurrentIdentity
 from onevisit.service import RuntimeDep, SessionDep
+from onevisit.signing import verify_signed_path
 
 router = APIRouter(tags=["materials"])
 
@@ -52,3 +55,31 @@ async def sign_commitment(
     application = await changeable(session, application_id, identity)
     commitment = await service.commit_to(session, application=application, identity=identity, body=body)
     return CommitmentRead.model_validate(commitment)
+
+
+@router.get(
+    "/v1/materials/{material_id}/content",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}, "application/ofd": {}}}},
+)
+async def download_material(
+    material_id: uuid.UUID,
+    expires: int,
+    sig: str,
+    session: SessionDep,
+    storage: StorageDep,
+    runtime: RuntimeDep,
+) -> Response:
+    """Download a material file by the signed, expiring link dispatch hands to the department."""
+    path = f"/v1/materials/{material_id}/content"
+    if not verify_signed_path(path, expires=expires, sig=sig, secret=runtime.settings.internal_secret):
+        raise LinkInvalid()
+    record = await repository.get_file(session, material_id)
+    if record is None:
+        raise MaterialNotFound()
+    data = await storage.get(record.storage_key)
+    return Response(
+        data,
+        media_type=record.content_type,
+        headers={"ETag": f'"{record.sha256}"', "Cache-Control": "private, no-store"},
+    )
