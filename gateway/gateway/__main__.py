@@ -4,7 +4,7 @@ import argparse
 
 import uvicorn
 
-from onevisit.migrations import upgrade_database
+from gateway.migrate import upgrade
 from gateway.settings import Settings
 
 
@@ -14,11 +14,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     if args.command == "migrate":
-        upgrade_database("gateway", settings.database_url, settings.database_schema)
+        upgrade(settings.database_url, settings.database_schema)
         return
-    uvicorn.run(
-        "gateway.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None
-    )
+    uvicorn.run("gateway.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
 
 
 if __name__ == "__main__":

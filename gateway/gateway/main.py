@@ -1,16 +1,110 @@
 """App factory: `uvicorn gateway.main:create_app --factory`."""
 
-from fastapi import FastAPI
+import asyncio
+import logging
 
-from onevisit.service import create_service_app
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+
+from gateway.auth import repository as token_repository
+from gateway.auth.providers import DevIdentityProvider, HttpIdentityProvider, IdentityProvider, IdentityProviders
+from gateway.auth.router import router as auth_router
+from gateway.clients import service as clients_service
+from gateway.limits import RateLimited, RateLimiter
+from gateway.proxy.router import ROUTES as PROXY_ROUTES
+from gateway.security import transaction
 from gateway.settings import Settings
+from gateway.state import GatewayState
+from gateway.upstream import Upstream
+from onevisit.db import utcnow
+from onevisit.errors import problem_response
+from onevisit.service import Runtime, create_service_app
+
+log = logging.getLogger("gateway")
+MAINTENANCE_EVERY_SECONDS = 60.0
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _providers(settings: Settings, identity_transport: httpx.AsyncBaseTransport | None) -> IdentityProviders:
+    providers: list[IdentityProvider] = []
+    # The dev provider trusts whatever identity it is told: it must never exist in production.
+    if settings.is_development:
+        providers.append(DevIdentityProvider())
+    if settings.identity_provider_url:
+        providers.append(
+            HttpIdentityProvider(
+                settings.identity_provider_name,
+                settings.identity_provider_url,
+                timeout=settings.identity_provider_timeout_seconds,
+                transport=identity_transport,
+            )
+        )
+    return IdentityProviders(providers)
+
+
+async def _maintenance(runtime: Runtime, settings: Settings) -> None:
+    """Prune spent nonces and expired tokens, so the tables stay as small as the tolerance window."""
+    while True:
+        await asyncio.sleep(MAINTENANCE_EVERY_SECONDS)
+        try:
+            async with transaction(runtime.session_factory) as session:
+                await clients_service.prune_nonces(session, settings=settings)
+                await token_repository.prune_expired(session, now=utcnow())
+        except Exception:
+            log.exception("gateway maintenance failed; will retry")
+
+
+def create_app(
+    settings: Settings | None = None, *, identity_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """The gateway. `identity_transport` lets tests stand in for the external identity service."""
     settings = settings or Settings()
-    return create_service_app(
+
+    async def start(app: FastAPI, runtime: Runtime) -> None:
+        upstream = Upstream(
+            settings.service_urls(),
+            connect_timeout=settings.upstream_connect_timeout_seconds,
+            read_timeout=settings.upstream_read_timeout_seconds,
+            read_retries=settings.upstream_read_retries,
+            max_connections=settings.upstream_max_connections,
+        )
+        await upstream.start()
+        limiter = RateLimiter(
+            ip_rate=settings.rate_limit_ip_per_second,
+            ip_burst=settings.rate_limit_ip_burst,
+            client_rate=settings.rate_limit_client_per_second,
+            client_burst=settings.rate_limit_client_burst,
+        )
+        app.state.gateway = GatewayState(settings, upstream, _providers(settings, identity_transport), limiter)
+        runtime.spawn(_maintenance(runtime, settings), "gateway-maintenance")
+
+    async def stop(app: FastAPI, runtime: Runtime) -> None:
+        await app.state.gateway.upstream.close()
+        await app.state.gateway.providers.close()
+
+    app = create_service_app(
         settings,
         title="OneVisit gateway",
         description="一窗受理: the one entry for the mini-program, window clerks, departments and government systems",
-        routers=[],
+        routers=[auth_router],
+        on_startup=[start],
+        on_shutdown=[stop],
     )
+    for route in PROXY_ROUTES:
+        app.router.add_route(route.path, route.endpoint, methods=sorted(route.methods or ()), include_in_schema=False)
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
+        retry_after = str(exc.extra.get("retry_after", 1))
+        return problem_response(exc.to_problem(request.url.path), exc.status, headers={"Retry-After": retry_after})
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "traceparent"],
+        expose_headers=["X-Request-ID", "Retry-After", "Location"],
+        max_age=600,
+    )
+    return app
