@@ -51,6 +51,13 @@ def _evaluate(bundle: PublishedBundle, *, answers: dict[str, AnswerValue], items
     resolved = resolve_answers(definition.questions, answers)
     enabled_items, enabled_materials = apply_rules(bundle, resolved)
     applicable = [item.code for item in definition.items if item.code in enabled_items]
+    if not applicable:
+        raise EvaluationRefused(
+            "所答情形下没有需要办理的事项",
+            problems=[
+                ProblemDetail(code="items.none_applicable", field="answers", message="所答情形下没有需要办理的事项")
+            ],
+        )
     chosen = choose_items(bundle, applicable=applicable, subset=items)
     depends = graph.reduce_to(chosen, bundle.deps)
     order = graph.topological(chosen, depends)
