@@ -41,6 +41,10 @@ class Settings(ServiceSettings):
     sender_batch_size: int = 200
     sender_concurrency: int = 20
 
+    # How long a fetched application event may stay unacknowledged before JetStream redelivers it
+    # (after a crash, the wait before another replica or the restarted process takes it over).
+    consumer_ack_wait_seconds: float = 30.0
+
     # 12345 hotline: the region of this deployment, reply limits in working days per region and
     # ticket type ("default" covers the rest), and the hotline centre that routes by hand.
     hotline_region: str = "440100"

@@ -109,6 +109,7 @@ def application_consumer(settings: Settings) -> Consumer:
         name=CONSUMER_NAME,
         stream="APPLICATIONS",
         filter_subject="onevisit.application.>",
+        ack_wait_seconds=settings.consumer_ack_wait_seconds,
         routes={
             ApplicationSubmitted.subject: Route(ApplicationSubmitted, on_submitted),
             TaskDispatched.subject: Route(TaskDispatched, on_task_dispatched),
