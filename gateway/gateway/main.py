@@ -6,12 +6,18 @@ import logging
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from gateway.apidocs.router import router as apidocs_router
+from gateway.audit.middleware import AuditMiddleware
+from gateway.audit.router import router as audit_router
 from gateway.auth import repository as token_repository
 from gateway.auth.providers import DevIdentityProvider, HttpIdentityProvider, IdentityProvider, IdentityProviders
 from gateway.auth.router import router as auth_router
 from gateway.clients import service as clients_service
+from gateway.clients.router import router as clients_router
+from gateway.dead_letters.router import router as dead_letters_router
 from gateway.limits import RateLimited, RateLimiter
 from gateway.proxy.router import ROUTES as PROXY_ROUTES
 from gateway.security import transaction
@@ -19,6 +25,7 @@ from gateway.settings import Settings
 from gateway.state import GatewayState
 from gateway.upstream import Upstream
 from onevisit.db import utcnow
+from onevisit.dead_letters import router as shared_dead_letters_router
 from onevisit.errors import problem_response
 from onevisit.service import Runtime, create_service_app
 
@@ -55,6 +62,20 @@ async def _maintenance(runtime: Runtime, settings: Settings) -> None:
             log.exception("gateway maintenance failed; will retry")
 
 
+def _replace_service_routes(app: FastAPI) -> None:
+    """Drop two routes every service app has that the gateway answers differently: FastAPI's
+    /openapi.json (the gateway serves the merged document) and the local dead-letter list (the
+    gateway merges every service's). Done before the first request, when nothing is cached."""
+    kept = []
+    for route in app.router.routes:
+        if getattr(route, "path", None) == "/openapi.json" and route not in apidocs_router.routes:
+            continue
+        if getattr(route, "original_router", None) is shared_dead_letters_router:
+            continue
+        kept.append(route)
+    app.router.routes[:] = kept
+
+
 def create_app(
     settings: Settings | None = None, *, identity_transport: httpx.AsyncBaseTransport | None = None
 ) -> FastAPI:
@@ -87,10 +108,11 @@ def create_app(
         settings,
         title="OneVisit gateway",
         description="一窗受理: the one entry for the mini-program, window clerks, departments and government systems",
-        routers=[auth_router],
+        routers=[auth_router, clients_router, audit_router, dead_letters_router, apidocs_router],
         on_startup=[start],
         on_shutdown=[stop],
     )
+    _replace_service_routes(app)
     for route in PROXY_ROUTES:
         app.router.add_route(route.path, route.endpoint, methods=sorted(route.methods or ()), include_in_schema=False)
 
@@ -99,6 +121,9 @@ def create_app(
         retry_after = str(exc.extra.get("retry_after", 1))
         return problem_response(exc.to_problem(request.url.path), exc.status, headers={"Retry-After": retry_after})
 
+    # Appended, so innermost of the user middleware: inside the request-id middleware, outside
+    # the error handlers.
+    app.user_middleware.append(Middleware(AuditMiddleware))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -69,12 +69,18 @@ async def authenticate(request: Request, *, body: bytes | None) -> Caller:
                 settings=settings,
                 credentials=credentials,
                 method=request.method,
-                path=request.url.path,
-                query=request.url.query,
+                path_with_query=path_with_query(request),
                 body=body or b"",
             )
         return Caller(identity=identity)
     raise UnsupportedCredentials("请使用 Bearer 登录凭证或 OneVisit-HMAC 签名")
+
+
+def path_with_query(request: Request) -> str:
+    """The target as the client sent it (raw path and query), which is what it signed."""
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    return (raw_path + (b"?" + query if query else b"")).decode("latin-1")
 
 
 def needs_body(request: Request) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
+from yarl import URL
 
 from onevisit.errors import OneVisitError, UpstreamUnavailable
 
@@ -97,7 +98,8 @@ class Upstream:
     ) -> UpstreamResponse:
         """Send one request to a service; 503/504 problems name the service when it fails."""
         assert self._session is not None, "Upstream.start() was not awaited"
-        url = self.url(service, path_and_query)
+        # encoded=True: the path and query go out byte for byte as the caller sent them (and signed them).
+        url = URL(self.url(service, path_and_query), encoded=True)
         # Only reads without a body are safe to send twice.
         attempts = 1 + (self.read_retries if method in ("GET", "HEAD") and not body else 0)
         for attempt in range(1, attempts + 1):

@@ -13,7 +13,6 @@ from gateway.clients.signatures import (
     NonceReplayed,
     SignatureInvalid,
     SignatureStale,
-    SignedCredentials,
     derive_secret,
     signature_matches,
 )
@@ -21,6 +20,7 @@ from gateway.settings import Settings
 from onevisit.auth import Identity
 from onevisit.db import utcnow
 from onevisit.errors import Conflict, NotFound
+from onevisit.signing import SignedRequest
 
 # A client may hold two active keys: the current one and the next, so a rotation never breaks calls.
 MAX_ACTIVE_KEYS = 2
@@ -65,15 +65,14 @@ async def verify_signed_request(
     session: AsyncSession,
     *,
     settings: Settings,
-    credentials: SignedCredentials,
+    credentials: SignedRequest,
     method: str,
-    path: str,
-    query: str,
+    path_with_query: str,
     body: bytes,
 ) -> Identity:
     """Who signed this request; refuses stale timestamps, unknown or revoked keys, bad signatures
     and nonces seen before (in that order, so a forged request never burns a nonce)."""
-    if abs(time.time() - credentials.timestamp) > settings.signature_tolerance_seconds:
+    if abs(time.time() - credentials.ts) > settings.signature_tolerance_seconds:
         raise SignatureStale(f"时间戳与服务器时间相差超过 {settings.signature_tolerance_seconds} 秒")
     found = await repository.find_key(session, key_id=credentials.key_id)
     if found is not None:
@@ -94,7 +93,7 @@ async def verify_signed_request(
         )
     else:
         raise SignatureInvalid("未知的密钥")
-    if not signature_matches(secret, credentials, method, path, query, body):
+    if not signature_matches(secret, credentials, method, path_with_query, body):
         raise SignatureInvalid("签名与请求内容不符")
     if not await repository.remember_nonce(session, key_id=credentials.key_id, nonce=credentials.nonce, at=utcnow()):
         raise NonceReplayed("该 nonce 已使用过，请为每个请求生成新的随机数")

@@ -1,17 +1,14 @@
-"""OneVisit-HMAC request signatures of department and government systems (API.md):
-`Authorization: OneVisit-HMAC key=<key id>, ts=<unix seconds>, nonce=<random>, sig=<hex>` where
-sig = HMAC-SHA256(secret, "METHOD\\nPATH?QUERY\\nts\\nnonce\\nsha256(body)")."""
+"""OneVisit-HMAC request signatures of department and government systems, checked with the
+shared format of onevisit.signing; this module adds the gateway's errors and key secrets."""
 
 import hashlib
 import hmac
-import re
-from dataclasses import dataclass
 
 from onevisit.errors import Unauthorized
+from onevisit.signing import AUTH_SCHEME, SignedRequest, verify_request_signature
+from onevisit.signing import parse_authorization as parse_signed
 
-SCHEME = "OneVisit-HMAC"
-_PARAM = re.compile(r"\s*([a-z]+)=([^,\s]+)\s*(?:,|$)")
-NONCE = re.compile(r"^[A-Za-z0-9_\-.~]{8,128}$")
+SCHEME = AUTH_SCHEME
 
 
 class SignatureInvalid(Unauthorized):
@@ -29,50 +26,21 @@ class NonceReplayed(Unauthorized):
     title = "该请求已被处理过（随机数重复）"
 
 
-@dataclass(frozen=True)
-class SignedCredentials:
-    key_id: str
-    timestamp: int
-    nonce: str
-    signature: str
-
-
-def parse_authorization(value: str) -> SignedCredentials:
-    """The parameters of an `OneVisit-HMAC` Authorization header, every one required."""
-    params = dict(_PARAM.findall(value[len(SCHEME) :]))
+def parse_authorization(header: str) -> SignedRequest:
     try:
-        credentials = SignedCredentials(params["key"], int(params["ts"]), params["nonce"], params["sig"].lower())
-    except (KeyError, ValueError) as exc:
-        raise SignatureInvalid("签名头格式应为 OneVisit-HMAC key=…, ts=…, nonce=…, sig=…") from exc
-    if not NONCE.match(credentials.nonce):
-        raise SignatureInvalid("nonce 应为 8 到 128 位的字母、数字或 -_.~")
-    return credentials
+        signed = parse_signed(header)
+    except ValueError as exc:
+        raise SignatureInvalid(str(exc)) from exc
+    if not 8 <= len(signed.nonce) <= 128:
+        raise SignatureInvalid("nonce 长度应为 8 到 128 个字符")
+    return signed
 
 
-def canonical_request(method: str, path: str, query: str, timestamp: int, nonce: str, body: bytes) -> str:
-    target = f"{path}?{query}" if query else path
-    return f"{method.upper()}\n{target}\n{timestamp}\n{nonce}\n{hashlib.sha256(body).hexdigest()}"
-
-
-def sign(secret: str, method: str, path: str, query: str, timestamp: int, nonce: str, body: bytes) -> str:
-    message = canonical_request(method, path, query, timestamp, nonce, body)
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def authorization_header(
-    secret: str, key_id: str, method: str, path: str, query: str, timestamp: int, nonce: str, body: bytes
-) -> str:
-    signature = sign(secret, method, path, query, timestamp, nonce, body)
-    return f"{SCHEME} key={key_id}, ts={timestamp}, nonce={nonce}, sig={signature}"
+def signature_matches(secret: str, signed: SignedRequest, method: str, path_with_query: str, body: bytes) -> bool:
+    # The timestamp window is checked before (its own error); here only the signature counts.
+    return verify_request_signature(secret, method, path_with_query, body, signed, now=signed.ts)
 
 
 def derive_secret(master: str, key_id: str, salt: str) -> str:
-    """The secret of one key: recomputed from the gateway's key secret, never stored."""
+    """The secret of one key: recomputed from the gateway's key secret and the key's salt, never stored."""
     return hmac.new(master.encode(), f"{key_id}:{salt}".encode(), hashlib.sha256).hexdigest()
-
-
-def signature_matches(
-    secret: str, credentials: SignedCredentials, method: str, path: str, query: str, body: bytes
-) -> bool:
-    expected = sign(secret, method, path, query, credentials.timestamp, credentials.nonce, body)
-    return hmac.compare_digest(expected, credentials.signature)

@@ -10,7 +10,7 @@ from starlette.responses import Response, StreamingResponse
 
 from gateway.limits import BodyTooLarge
 from gateway.routing import RULES, Rule, authorize, match_rule
-from gateway.security import Caller, authenticate, needs_body
+from gateway.security import Caller, authenticate, needs_body, path_with_query
 from gateway.state import GatewayState
 from onevisit.auth import IDENTITY_HEADER, encode_internal_identity
 from onevisit.errors import Forbidden, NotFound, OneVisitError
@@ -182,7 +182,7 @@ async def proxy(request: Request, gateway: GatewayState) -> Response:
         answer = await gateway.upstream.send(
             rule.service,
             method,
-            request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            path_with_query(request),
             headers=headers,
             body=body,
         )
