@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-import yaml
+# Neither ships type information (types-PyYAML is not among the dev requirements).
+import chinese_calendar  # type: ignore[import-untyped]
+import yaml  # type: ignore[import-untyped]
 
 logger = logging.getLogger(__name__)
 
