@@ -111,9 +111,10 @@ async def validate_draft(session: SessionDep, identity: Ops, code: str) -> Valid
 
 
 @router.post("/bundles/{code}/publish", response_model=PublishResult, status_code=201)
-async def publish(session: SessionDep, identity: Ops, code: str) -> Response:
+async def publish(request: Request, session: SessionDep, identity: Ops, code: str) -> Response:
     """Freeze the draft as a new immutable version (201), or return the current one if unchanged (200)."""
     version, created = await bundles.publish(session, code=code, actor=identity.subject)
+    request.app.state.versions.forget(code)
     body = PublishResult(code=code, version=version.version, created=created, published_at=version.published_at)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
 

@@ -24,6 +24,8 @@ class PublishedBundle:
     deps: dict[str, set[str]] = field(init=False)
     # Evaluations of this version by (answers, subset): the version never changes, so neither do they.
     memo: OrderedDict[str, Any] = field(init=False, default_factory=OrderedDict, compare=False)
+    # The same evaluations encoded as JSON, so a repeated request costs no serialisation.
+    json_memo: OrderedDict[str, bytes] = field(init=False, default_factory=OrderedDict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", {item.code: item for item in self.definition.items})

@@ -10,7 +10,7 @@ from catalog_svc.bundles import repository
 from catalog_svc.bundles.schemas import BundleList, BundleRead, BundleSummary, EvaluateRequest, Evaluation, Guide
 from catalog_svc.bundles.service import VersionCache
 from catalog_svc.errors import InvalidCursor
-from catalog_svc.evaluation.service import evaluate
+from catalog_svc.evaluation.service import evaluate, evaluate_json
 from catalog_svc.http_cache import cached_json
 from onevisit.service import SessionDep
 
@@ -147,7 +147,9 @@ async def get_guide(
 
 
 @router.post("/bundles/{code}/evaluate", response_model=Evaluation)
-async def evaluate_bundle(request: Request, session: SessionDep, code: str, body: EvaluateRequest) -> Evaluation:
+async def evaluate_bundle(request: Request, session: SessionDep, code: str, body: EvaluateRequest) -> Response:
     """Evaluate scenario answers into the items, the one set of materials, the one form and the guide."""
     published = await versions(request).get(session, code, body.version)
-    return evaluate(published, answers=body.answers, items=body.items)
+    # Pre-encoded and memoised per version: the hot path of every applicant's first screen.
+    content = evaluate_json(published, answers=body.answers, items=body.items)
+    return Response(content, media_type="application/json")

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,17 +30,32 @@ from onevisit.errors import ProblemDetail, validation_problems
 
 class VersionCache:
     """Parsed published versions by (code, version), shared by the requests of one process.
-    Versions are immutable, so entries never go stale."""
+    Versions are immutable, so those entries never go stale. The current-version pointer is
+    cached for `current_ttl` seconds: another replica's publish shows here within that time,
+    this process's own publish at once (`forget`)."""
 
-    def __init__(self, size: int = 512):
+    def __init__(self, size: int = 512, current_ttl: float = 2.0):
         self.size = size
+        self.current_ttl = current_ttl
         self._entries: dict[tuple[str, int], PublishedBundle] = {}
+        self._current: dict[str, tuple[int, float]] = {}
+
+    def forget(self, code: str) -> None:
+        self._current.pop(code, None)
+
+    async def _current_version(self, session: AsyncSession, code: str) -> int:
+        cached = self._current.get(code)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        version = await repository.current_version(session, code)
+        if version is None:
+            raise BundleNotFound(f"一件事 {code} 不存在或尚未发布")
+        self._current[code] = (version, time.monotonic() + self.current_ttl)
+        return version
 
     async def get(self, session: AsyncSession, code: str, version: int | None) -> PublishedBundle:
         if version is None:
-            version = await repository.current_version(session, code)
-            if version is None:
-                raise BundleNotFound(f"一件事 {code} 不存在或尚未发布")
+            version = await self._current_version(session, code)
         entry = self._entries.get((code, version))
         if entry is not None:
             return entry

@@ -46,6 +46,21 @@ def evaluate(bundle: PublishedBundle, *, answers: dict[str, AnswerValue], items:
     return result
 
 
+def evaluate_json(bundle: PublishedBundle, *, answers: dict[str, AnswerValue], items: list[str] | None) -> bytes:
+    """`evaluate`, encoded as the JSON response body; memoised like it."""
+    key = json.dumps([answers, items], sort_keys=True, ensure_ascii=False)
+    memo = bundle.json_memo
+    cached = memo.get(key)
+    if cached is not None:
+        memo.move_to_end(key)
+        return cached
+    body = evaluate(bundle, answers=answers, items=items).model_dump_json().encode()
+    memo[key] = body
+    if len(memo) > _MEMO_SIZE:
+        memo.popitem(last=False)
+    return body
+
+
 def _evaluate(bundle: PublishedBundle, *, answers: dict[str, AnswerValue], items: list[str] | None) -> Evaluation:
     definition = bundle.definition
     resolved = resolve_answers(definition.questions, answers)
