@@ -74,6 +74,7 @@ class Simulator:
         self._tokens: dict[str, str] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        self._subscription: Any = None
 
     # -- NATS departments -------------------------------------------------------------------
     async def connect(self) -> Bus:
@@ -98,11 +99,18 @@ class Simulator:
             max_ack_pending=self.settings.max_in_flight * 2,
             filter_subject=bus.subject("onevisit.dept.*.task"),
         )
+        try:
+            await self._consume(bus, config)
+        finally:
+            if self._subscription is not None:
+                await self._subscription.unsubscribe()
+
+    async def _consume(self, bus: Bus, config: ConsumerConfig) -> None:
         subscription = None
         while not self._stopping:
             try:
                 if subscription is None:
-                    subscription = await bus.js.pull_subscribe(
+                    subscription = self._subscription = await bus.js.pull_subscribe(
                         bus.subject("onevisit.dept.*.task"),
                         durable=CONSUMER,
                         stream=bus.stream("TASKS"),
@@ -189,12 +197,17 @@ class Simulator:
                     content=json.dumps(result.model_dump(mode="json"), ensure_ascii=False),
                     headers={"Content-Type": "application/json", **await self._auth(task.department_code)},
                 )
-                if response.status_code < 500:
+                if response.status_code == 401 and self.settings.result_auth == "gateway":
+                    self._tokens.pop(task.department_code, None)  # the login expired: log in again
+                elif response.status_code < 500:
                     self.answered[task.department_code] += 1
                     return
-            except httpx.HTTPError as exc:
-                log.warning("posting a result failed: %r", exc)
+                log.warning("result for task %s refused (%s), retrying", task.task_id, response.status_code)
+            except Exception as exc:
+                # Whatever went wrong, this task was acknowledged: it must still be answered.
+                log.warning("posting the result of task %s failed: %r", task.task_id, exc)
             await asyncio.sleep(pause)
+        log.error("gave up answering task %s", task.task_id)
 
     async def _auth(self, department: str) -> dict[str, str]:
         if self.settings.result_auth == "internal":

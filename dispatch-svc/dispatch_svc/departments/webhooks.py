@@ -96,27 +96,21 @@ class WebhookSender:
         return len(leased)
 
     async def _deliver(self, delivery_id: uuid.UUID) -> None:
+        # Read, post, record: no transaction is held open while the department takes its time.
         async with self.session_factory() as session:
             delivery = await repo.get_delivery(session, delivery_id)
             webhook = await repo.webhook_of(session, delivery.department_code) if delivery else None
             if delivery is None or delivery.status != "pending":
                 return
-            error = None
-            if webhook is None:
-                error = "webhook no longer registered"
-            else:
-                body = delivery.payload.encode()
-                headers = {
-                    "Content-Type": "application/json",
-                    "Nats-Msg-Id": f"task-{delivery.task_id}-{delivery.attempt_of_task}",
-                    **signing.webhook_headers(body, secret=webhook.secret),
-                }
-                try:
-                    response = await self.client.post(webhook.url, content=body, headers=headers)
-                    if response.status_code >= 300:
-                        error = f"HTTP {response.status_code}"
-                except httpx.HTTPError as exc:
-                    error = f"{exc.__class__.__name__}: {exc}"
+            url, secret = (webhook.url, webhook.secret) if webhook else (None, None)
+            body = delivery.payload.encode()
+            message_id = f"task-{delivery.task_id}-{delivery.attempt_of_task}"
+            await session.rollback()
+        error = await self._post(url, secret, body, message_id) if url and secret else "webhook no longer registered"
+        async with self.session_factory() as session:
+            delivery = await repo.get_delivery(session, delivery_id)
+            if delivery is None or delivery.status != "pending":
+                return
             delivery.attempts += 1
             now = utcnow()
             if error is None:
@@ -133,6 +127,19 @@ class WebhookSender:
                     seconds=backoff_seconds(delivery.attempts, settings=self.settings)
                 )
             await session.commit()
+
+    async def _post(self, url: str, secret: str, body: bytes, message_id: str) -> str | None:
+        """None when the department acknowledged (2xx), else why not."""
+        headers = {
+            "Content-Type": "application/json",
+            "Nats-Msg-Id": message_id,
+            **signing.webhook_headers(body, secret=secret),
+        }
+        try:
+            response = await self.client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return f"{exc.__class__.__name__}: {exc}"
+        return None if response.status_code < 300 else f"HTTP {response.status_code}"
 
     async def close(self) -> None:
         await self.client.aclose()
