@@ -9,6 +9,7 @@ which the sweep of the next pass (here or in another replica) puts back in the q
 
 import asyncio
 import logging
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +23,8 @@ from onevisit.db import utcnow
 log = logging.getLogger("notify_svc.sender")
 
 RECEIPT_TIMEOUT = timedelta(hours=72)
+# The sweep repairs what crashes leave behind; it need not run on every pass (it costs three UPDATEs).
+SWEEP_EVERY_SECONDS = 1.0
 
 
 class NotificationSender:
@@ -34,6 +37,7 @@ class NotificationSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._limit = asyncio.Semaphore(settings.sender_concurrency)
+        self._next_sweep = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -66,12 +70,14 @@ class NotificationSender:
         now = utcnow()
         lease = timedelta(seconds=self.settings.notification_sending_timeout_seconds)
         async with self.session_factory() as session:
-            await repository.sweep_stale(
-                session,
-                now=now,
-                max_attempts=self.settings.notification_max_attempts,
-                receipt_deadline=now - RECEIPT_TIMEOUT,
-            )
+            if time.monotonic() >= self._next_sweep:
+                self._next_sweep = time.monotonic() + SWEEP_EVERY_SECONDS
+                await repository.sweep_stale(
+                    session,
+                    now=now,
+                    max_attempts=self.settings.notification_max_attempts,
+                    receipt_deadline=now - RECEIPT_TIMEOUT,
+                )
             rows = await repository.claim_due(session, now=now, limit=self.settings.sender_batch_size)
             messages = []
             for row in rows:
