@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from onevisit.settings import DEV_INTERNAL_SECRET
-from onevisit.signing import sign_request
 from gateway.clients.service import DEV_SALT
 from gateway.clients.signatures import derive_secret
+from onevisit.settings import DEV_INTERNAL_SECRET
+from onevisit.signing import sign_request
 from tests.gateway.conftest import CITIZEN, OPS, GatewayFactory, login
 
 
