@@ -4,6 +4,8 @@ import httpx
 from fastapi import FastAPI
 
 from dispatch_svc.catalog_client import CatalogClient
+from dispatch_svc.deadlines.router import router as deadlines_router
+from dispatch_svc.deadlines.scanner import run_scanner
 from dispatch_svc.departments.router import router as departments_router
 from dispatch_svc.departments.webhooks import WebhookSender
 from dispatch_svc.runner import MultiSubjectRunner
@@ -49,6 +51,7 @@ def create_app(
             runtime.runners.append(runner)
             runtime.spawn(runner.run(), f"consumer-{runner.consumer.name}")
         runtime.spawn(sender.run(), "webhook-sender")
+        runtime.spawn(run_scanner(runtime.session_factory, settings, runtime.relay), "deadline-scanner")
 
     async def stop(app: FastAPI, runtime: Runtime) -> None:
         await runtime.extras["catalog"].close()
@@ -58,7 +61,7 @@ def create_app(
         settings,
         title="OneVisit dispatch",
         description="一次分办: department tasks, results, time limits and warnings",
-        routers=[departments_router],
+        routers=[departments_router, deadlines_router],
         on_startup=[start],
         on_shutdown=[stop],
     )

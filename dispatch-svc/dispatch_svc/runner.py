@@ -19,6 +19,9 @@ class MultiSubjectRunner(ConsumerRunner):
         self.subjects = subjects
 
     async def subscribe(self) -> Any:
+        version = self.bus.nc.connected_server_version
+        if (version.major, version.minor) < (2, 10):
+            return await super().subscribe()
         c = self.consumer
         config = ConsumerConfig(
             durable_name=c.name,
