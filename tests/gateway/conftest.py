@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,14 @@ def echo_url() -> Iterator[str]:
     _stop(process)
 
 
+@dataclass
+class CatalogProcess:
+    url: str
+    database: TestDatabase
+
+
 @pytest.fixture(scope="session")
-def catalog_url(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def catalog(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogProcess]:
     """catalog-svc as a real uvicorn process, on its own migrated database and bus namespace."""
     database = TestDatabase(tmp_path_factory.mktemp("catalog"), "catalog")
     upgrade_database("catalog_svc", database.url, database.schema)
@@ -88,10 +95,15 @@ def catalog_url(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     process = subprocess.Popen([sys.executable, "-m", "catalog_svc", "serve"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     _wait_healthy(f"{base}/healthz", process)
-    yield base
+    yield CatalogProcess(base, database)
     _stop(process)
     asyncio.run(database.drop())
     asyncio.run(drop_namespace(nats_url, namespace))
+
+
+@pytest.fixture
+def catalog_url(catalog: CatalogProcess) -> str:
+    return catalog.url
 
 
 @pytest.fixture
