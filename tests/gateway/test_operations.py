@@ -4,9 +4,9 @@ import uuid
 
 import httpx
 
+from gateway.routing import routes_path
 from onevisit.consumer import DeadLetter
 from onevisit.db import create_engine, create_session_factory, utcnow
-from gateway.routing import routes_path
 from tests.gateway.conftest import CITIZEN, OPS, CatalogProcess, GatewayFactory, login
 
 
