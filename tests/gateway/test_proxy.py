@@ -148,3 +148,11 @@ async def test_the_real_catalog_answers_through_the_gateway_as_it_does_directly(
     assert {k: v for k, v in through.json().items() if k != "instance"} == {
         k: v for k, v in direct.json().items() if k != "instance"
     }
+
+
+async def test_head_keeps_the_length_of_the_get(gateway: httpx.AsyncClient) -> None:
+    got = await gateway.get("/v1/bundles")
+    head = await gateway.head("/v1/bundles")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) > 0
+    assert got.status_code == 200

@@ -193,6 +193,10 @@ async def proxy(request: Request, gateway: GatewayState) -> Response:
     response_headers = [(name, value) for name, value in answer.headers if name.lower() not in RESPONSE_DROPPED]
     if answer.body is not None:
         response = Response(answer.body, status_code=answer.status)
+        if method == "HEAD":
+            # A HEAD answer has no body but the Content-Length of the GET it stands for.
+            response.raw_headers = response_headers
+            return response
         response.raw_headers = [(n, v) for n, v in response_headers if n.lower() != b"content-length"]
         response.raw_headers.append((b"content-length", str(len(answer.body)).encode()))
         return response
