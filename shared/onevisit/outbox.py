@@ -10,10 +10,11 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import Select, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -104,27 +105,58 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows in order; returns how many were published."""
+        if self._is_sqlite:
+            return await self._publish_pending_without_holding_the_database()
         async with self.session_factory() as session:
-            rows = (
-                await session.scalars(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.sent_at.is_(None))
-                    .order_by(OutboxMessage.created_at)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for row in rows:
-                row.attempts += 1
-                try:
-                    await self.bus.publish_raw(
-                        row.subject, row.payload.encode(), msg_id=str(row.id), headers=row.headers or None
-                    )
-                except Exception as exc:
-                    row.last_error = str(exc)[:500]
-                    await session.commit()
-                    raise
-                row.sent_at = utcnow()
-                OUTBOX_PUBLISHED.inc()
-            await session.commit()
+            # PostgreSQL: rows stay locked while publishing, so replicas share the work (SKIP LOCKED)
+            # without blocking anyone else's writes.
+            rows = (await session.scalars(self._unsent().with_for_update(skip_locked=True))).all()
+            try:
+                await self._publish(rows)
+            finally:
+                await session.commit()
             return len(rows)
+
+    async def _publish_pending_without_holding_the_database(self) -> int:
+        """SQLite has one writer: read the batch, publish with no transaction open, then mark it
+        sent. A crash in between re-publishes rows that JetStream then drops as duplicates."""
+        async with self.session_factory() as session:
+            rows = (await session.scalars(self._unsent())).all()
+            await session.commit()
+        if not rows:
+            return 0
+        try:
+            await self._publish(rows)
+        finally:
+            async with self.session_factory() as session:
+                for row in rows:
+                    await session.merge(row)
+                await session.commit()
+        return len(rows)
+
+    @property
+    def _is_sqlite(self) -> bool:
+        bind = self.session_factory.kw.get("bind")
+        return bind is not None and bind.dialect.name == "sqlite"
+
+    def _unsent(self) -> Select[tuple[OutboxMessage]]:
+        return (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.created_at)
+            .limit(self.batch_size)
+        )
+
+    async def _publish(self, rows: Sequence[OutboxMessage]) -> None:
+        """Publish in order, marking each row on the object; stops at the first failure."""
+        for row in rows:
+            row.attempts += 1
+            try:
+                await self.bus.publish_raw(
+                    row.subject, row.payload.encode(), msg_id=str(row.id), headers=row.headers or None
+                )
+            except Exception as exc:
+                row.last_error = str(exc)[:500]
+                raise
+            row.sent_at = utcnow()
+            OUTBOX_PUBLISHED.inc()
