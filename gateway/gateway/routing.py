@@ -66,6 +66,10 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^/v1/admin/catalog(/.*)?$", "catalog", OPS),
     # notify: the one delivery, ratings, licences, 12345 tickets, Open311, statistics
     _rule(r"^/v1/applications/[^/]+/(delivery|rating)$", "notify", APPLICANTS_AND_CLERKS, family="applications"),
+    _rule(r"^/v1/applications/[^/]+/delivery/pickup$", "notify", frozenset({"clerk"}), family="applications"),
+    _rule(r"^/v1/deliveries/tracking$", "notify", OPS, family="deliveries", methods=frozenset({"POST"})),
+    _rule(r"^/v1/notifications$", "notify", EVERY_USER_ROLE, family="notifications", methods=READS),
+    _rule(r"^/v1/ratings(/.*)?$", "notify", EVERY_USER_ROLE, family="ratings"),
     _rule(r"^/v1/licences/[^/]+/verify$", "notify", EVERY_USER_ROLE, family="licences", methods=READS),
     _rule(r"^/v1/licences(/.*)?$", "notify", APPLICANTS_AND_CLERKS, family="licences"),
     _rule(r"^/v1/tickets/[^/]+/reply$", "notify", DEPARTMENT | OPS, family="tickets", methods=frozenset({"POST"})),
