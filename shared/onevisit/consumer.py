@@ -190,8 +190,14 @@ class ConsumerRunner:
                 await self._dead_letter(msg, ctx, f"gave up after {deliveries} deliveries: {exc!r}")
                 return
             delay = BACKOFF_SECONDS[min(deliveries - 1, len(BACKOFF_SECONDS) - 1)]
-            log.warning("consumer %s: %s failed (delivery %d), retry in %ss: %r",
-                        self.consumer.name, subject, deliveries, delay, exc)
+            log.warning(
+                "consumer %s: %s failed (delivery %d), retry in %ss: %r",
+                self.consumer.name,
+                subject,
+                deliveries,
+                delay,
+                exc,
+            )
             MESSAGES_CONSUMED.labels(self.consumer.name, "retried").inc()
             await msg.nak(delay=delay)
 

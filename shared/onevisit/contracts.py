@@ -27,18 +27,24 @@ class MaterialLink(BaseModel):
 class DepartmentTask(BaseModel):
     """One item of one application, sent to the department that handles the item."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
-        "application_id": "0b7e1a52-5b1f-4b64-8e57-3a3c1c2d9f10",
-        "item_code": "I01",
-        "item_name": "出生医学证明签发",
-        "department_code": "WJW",
-        "form_data": {"child.name": "张小明"},
-        "materials": [],
-        "upstream_results": {},
-        "deadline": "2026-12-01T09:00:00+08:00",
-        "attempt": 1,
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
+                    "application_id": "0b7e1a52-5b1f-4b64-8e57-3a3c1c2d9f10",
+                    "item_code": "I01",
+                    "item_name": "出生医学证明签发",
+                    "department_code": "WJW",
+                    "form_data": {"child.name": "张小明"},
+                    "materials": [],
+                    "upstream_results": {},
+                    "deadline": "2026-12-01T09:00:00+08:00",
+                    "attempt": 1,
+                }
+            ]
+        }
+    )
 
     contract_version: int = 1
     task_id: UUID
@@ -64,12 +70,18 @@ class CorrectionRequest(BaseModel):
 class DepartmentResult(BaseModel):
     """A department's decision on a task; idempotent per task id."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
-        "decision": "approved",
-        "reason": "材料齐全，符合法定条件",
-        "outputs": {"birth_certificate_number": "Q440000123"},
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
+                    "decision": "approved",
+                    "reason": "材料齐全，符合法定条件",
+                    "outputs": {"birth_certificate_number": "Q440000123"},
+                }
+            ]
+        }
+    )
 
     contract_version: int = 1
     task_id: UUID

@@ -57,8 +57,9 @@ async def list_dead_letters(
     if not include_replayed:
         query = query.where(DeadLetter.replayed_at.is_(None))
     rows = (await session.scalars(query)).all()
-    items = [DeadLetterRead.model_validate(row).model_copy(update={"service": runtime.settings.service_name})
-             for row in rows]
+    items = [
+        DeadLetterRead.model_validate(row).model_copy(update={"service": runtime.settings.service_name}) for row in rows
+    ]
     return DeadLetterPage(items=items)
 
 

@@ -89,6 +89,8 @@ def port_is_free(host: str, port: int) -> bool:
 class Stack:
     settings: StackSettings
     python: str = sys.executable
+    # Extra environment for every process (tests raise the gateway's rate limits, for instance).
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     # -- addresses -------------------------------------------------------------------------
@@ -143,6 +145,7 @@ class Stack:
             "DISPATCH_PUBLIC_BASE_URL": self.gateway_url,
             "NOTIFY_CATALOG_URL": self.url(s.catalog_port),
             "SIMULATOR_GATEWAY_URL": self.gateway_url,
+            **self.extra_env,
         }
         return env
 
@@ -231,6 +234,15 @@ class Stack:
         self._spawn(spec.name, args, self.service_env(spec))
         if spec in SERVICES:
             self._wait_healthy([spec])
+
+    def restart_nats(self) -> None:
+        """Stop the embedded nats-server and start it again on the same store (reliability tests)."""
+        if self.settings.nats_url:
+            raise StackError("the stack uses an external NATS; it cannot restart it")
+        process = self.processes.pop("nats-server")
+        process.terminate()
+        process.wait(10)
+        self.start_nats()
 
     def exited(self) -> list[tuple[str, int]]:
         return [(name, p.returncode) for name, p in self.processes.items() if p.poll() is not None]

@@ -50,7 +50,14 @@ async def _drop_schemas(url: str, prefix: str) -> None:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     settings = stack_settings(tmp_path_factory.mktemp("stack"))
-    running = Stack(settings).start()
+    # The load here is many applicants' worth from one test client: the limiter has its own tests.
+    generous_limits = {
+        "GATEWAY_RATE_LIMIT_IP_PER_SECOND": "10000",
+        "GATEWAY_RATE_LIMIT_IP_BURST": "10000",
+        "GATEWAY_RATE_LIMIT_CLIENT_PER_SECOND": "10000",
+        "GATEWAY_RATE_LIMIT_CLIENT_BURST": "10000",
+    }
+    running = Stack(settings, extra_env=generous_limits).start()
     try:
         yield running
     finally:

@@ -6,7 +6,15 @@ import uuid
 from sqlalchemy import func, select
 
 from onevisit.bus import Bus
-from onevisit.consumer import Consumer, ConsumerRunner, DeadLetter, MessageContext, PermanentError, ProcessedMessage, Route
+from onevisit.consumer import (
+    Consumer,
+    ConsumerRunner,
+    DeadLetter,
+    MessageContext,
+    PermanentError,
+    ProcessedMessage,
+    Route,
+)
 from onevisit.db import Base, create_engine, create_session_factory
 from onevisit.events import ApplicationWithdrawn
 from onevisit.outbox import OutboxMessage, OutboxRelay
@@ -15,7 +23,7 @@ from tests.support.infra import eventually
 PLATFORM_TABLES = [OutboxMessage.__table__, ProcessedMessage.__table__, DeadLetter.__table__]
 
 
-async def _platform_database(make_database):  # noqa: ANN001, ANN202
+async def _platform_database(make_database):
     database = make_database("platform")
     engine = create_engine(database.url, schema=database.schema)
     async with engine.begin() as connection:
@@ -43,7 +51,7 @@ async def test_relay_publishes_committed_events_once_and_consumer_handles_each_o
 
     seen: list[uuid.UUID] = []
 
-    async def handle(session, event: ApplicationWithdrawn, ctx: MessageContext) -> None:  # noqa: ANN001
+    async def handle(session, event: ApplicationWithdrawn, ctx: MessageContext) -> None:
         seen.append(event.application_id)
 
     consumer = Consumer(
@@ -69,7 +77,7 @@ async def test_message_that_can_never_succeed_goes_to_dead_letters(make_database
     engine = await _platform_database(make_database)
     sessions = create_session_factory(engine)
 
-    async def refuse(session, event, ctx) -> None:  # noqa: ANN001
+    async def refuse(session, event, ctx) -> None:
         raise PermanentError("application unknown")
 
     consumer = Consumer(
@@ -99,5 +107,5 @@ async def test_message_that_can_never_succeed_goes_to_dead_letters(make_database
     await engine.dispose()
 
 
-async def _async(value):  # noqa: ANN001, ANN202
+async def _async(value):
     return value

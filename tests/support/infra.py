@@ -124,7 +124,7 @@ async def drop_namespace(nats_url: str, namespace: str) -> None:
     await bus.close()
 
 
-async def eventually(check, *, timeout: float = 20.0, interval: float = 0.05):
+async def eventually(check, *, timeout: float = 20.0, interval: float = 0.05):  # noqa: ASYNC109 - reports the last value on expiry
     """Poll an async check until it returns a truthy value, or fail with the last value seen."""
     deadline = time.monotonic() + timeout
     last = None
