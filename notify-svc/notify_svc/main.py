@@ -18,6 +18,7 @@ from notify_svc.settings import Settings
 from notify_svc.tickets.catalog import CatalogClient
 from notify_svc.tickets.router import router as tickets_router
 from notify_svc.tickets.service import escalate_overdue
+from notify_svc.warnings.consumer import warning_consumer
 from onevisit.db import utcnow
 from onevisit.service import Runtime, create_service_app
 
@@ -82,7 +83,7 @@ def create_app(
             tickets_router,
             ratings_router,
         ],
-        consumers=lambda runtime: [application_consumer(settings)],
+        consumers=lambda runtime: [application_consumer(settings), warning_consumer(settings)],
         on_startup=[start],
         on_shutdown=[stop],
     )

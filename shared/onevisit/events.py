@@ -132,6 +132,24 @@ class ApplicationSupplemented(Event):
     materials: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class TaskDeadlineWarning(Event):
+    """红黄牌预警: a task used 80 % of its promised time (yellow) or passed its deadline (red).
+
+    Dispatch raises each level once per task, on the NOTIFY stream; notify tells the applicant
+    and the department.
+    """
+
+    subject: ClassVar[str] = "onevisit.notify.task_deadline_warning"
+
+    application_id: UUID
+    task_id: UUID
+    item_code: str
+    department_code: str
+    level: Literal["yellow", "red"]
+    promised_deadline: datetime
+    share_used: float
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.subject: cls
     for cls in (
@@ -142,5 +160,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ApplicationCompleted,
         ApplicationCorrectionRequested,
         ApplicationSupplemented,
+        TaskDeadlineWarning,
     )
 }
