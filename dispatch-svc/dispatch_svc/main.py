@@ -4,6 +4,7 @@ import httpx
 from fastapi import FastAPI
 
 from dispatch_svc.catalog_client import CatalogClient
+from dispatch_svc.deadlines.clock import working_calendar
 from dispatch_svc.deadlines.router import router as deadlines_router
 from dispatch_svc.deadlines.scanner import run_scanner
 from dispatch_svc.departments.router import router as departments_router
@@ -31,6 +32,8 @@ def create_app(
     settings = settings or Settings()
 
     async def start(app: FastAPI, runtime: Runtime) -> None:
+        # Read the holiday table now, so a broken file stops the start instead of the first task.
+        working_calendar(settings.holidays_file)
         catalog = CatalogClient(
             settings.catalog_url, timeout=settings.catalog_timeout_seconds, transport=catalog_transport
         )

@@ -1,5 +1,7 @@
 """OneVisit dispatch settings, from the environment with the `DISPATCH_` prefix."""
 
+from pathlib import Path
+
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -30,6 +32,10 @@ class Settings(ServiceSettings):
     # Time-limit scanner: how often it looks, and the share of the promised time that turns yellow.
     scanner_interval_seconds: float = 60.0
     yellow_threshold: float = 0.8
+    # A YAML year table (`onevisit.calendar.load_year_tables`) adding the holiday years
+    # `chinese_calendar` does not know yet, or replacing a year it got wrong; unset, the
+    # platform-wide ONEVISIT_HOLIDAYS_FILE applies, if any.
+    holidays_file: Path | None = None
 
     @model_validator(mode="after")
     def _embedded_database(self) -> "Settings":

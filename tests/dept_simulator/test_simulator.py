@@ -1,6 +1,6 @@
-"""The simulator as a department: answers over real NATS, de-duplicates redeliveries, checks webhook signatures."""
+"""The simulator as a department: answers over real NATS, de-duplicates redeliveries, checks webhook
+signatures (onevisit.signing's check, with the age limit)."""
 
-import json
 import time
 import uuid
 
@@ -8,11 +8,11 @@ from nats.js.api import StreamInfo
 
 from dept_simulator.app import create_app
 from dept_simulator.behaviour import Behaviour
-from dept_simulator.core import verify_webhook
+from dept_simulator.core import Simulator
 from dept_simulator.settings import DepartmentProfile, SimulatorSettings
-from dispatch_svc.signing import webhook_headers
 from onevisit.bus import Bus
 from onevisit.contracts import DepartmentResult, DepartmentTask, task_subject
+from onevisit.signing import webhook_headers
 from tests.support.infra import eventually
 
 
@@ -57,14 +57,30 @@ async def test_a_redelivered_task_yields_one_result(bus: Bus, nats_url: str, bus
     assert message.headers and message.headers["Nats-Msg-Id"] == f"result-{task.task_id}-1"
 
 
-async def test_webhook_signatures_are_checked_with_their_age() -> None:
-    body = json.dumps({"a": 1}).encode()
-    headers = webhook_headers(body, secret="s" * 20)
-    ts, sig = headers["X-OneVisit-Timestamp"], headers["X-OneVisit-Signature"]
-    assert verify_webhook(body, timestamp=ts, signature=sig, secret="s" * 20)
-    assert not verify_webhook(body + b" ", timestamp=ts, signature=sig, secret="s" * 20)
-    assert not verify_webhook(body, timestamp=ts, signature=sig, secret="t" * 20)
-    assert not verify_webhook(body, timestamp=ts, signature=sig, secret="s" * 20, now=time.time() + 3600)
+async def test_a_webhook_department_takes_only_fresh_tasks_signed_with_its_secret() -> None:
+    secret = "s" * 20
+    # Deciding takes a minute: the test ends (cancelling the answer) before any result is posted.
+    slow = DepartmentProfile(delay_distribution="fixed", delay_min_seconds=60, delay_max_seconds=60)
+    simulator = Simulator(SimulatorSettings(webhook_secret=secret, default=slow, seed=1))
+    task = _task()
+    body = task.model_dump_json().encode()
+    signed = webhook_headers(secret, body)
+    stale = webhook_headers(secret, body, timestamp=int(time.time()) - 3600)
+    try:
+        assert simulator.accept_webhook("tax", body, _lowercase(webhook_headers("t" * 20, body))) == 401
+        assert simulator.accept_webhook("tax", body + b" ", _lowercase(signed)) == 401
+        assert simulator.accept_webhook("tax", body, _lowercase(stale)) == 401
+        assert simulator.seen.deliveries == {}  # nothing refused was taken on
+        assert simulator.accept_webhook("tax", body, _lowercase(signed)) == 202
+        assert simulator.accept_webhook("tax", body, _lowercase(signed)) == 202  # a retry: acknowledged again
+        assert simulator.seen.deliveries == {f"{task.task_id}-1": 2}
+    finally:
+        await simulator.close()
+
+
+def _lowercase(headers: dict[str, str]) -> dict[str, str]:
+    """As the ASGI app hands them over."""
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def test_outcome_shares_and_a_corrected_task_is_not_sent_back_twice() -> None:

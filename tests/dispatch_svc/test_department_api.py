@@ -2,10 +2,13 @@
 
 import json
 import uuid
+from datetime import datetime
 from urllib.parse import parse_qs, urlparse
 
 from onevisit.bus import Bus
 from onevisit.contracts import DepartmentResult, result_subject
+from onevisit.settings import DEV_INTERNAL_SECRET
+from onevisit.signing import verify_signed_path
 from tests.dispatch_svc.conftest import Catalog, Dispatch, Recorder, publish, submitted
 from tests.support.infra import eventually
 
@@ -45,6 +48,11 @@ async def test_a_clerk_sees_only_their_department_claims_and_decides_once(
     assert task["materials"], "I03's materials are on file, so links are given"
     link = urlparse(task["materials"][0]["url"])
     assert link.path.startswith("/v1/materials/") and {"expires", "sig"} <= set(parse_qs(link.query))
+    # Signed as intake checks it (onevisit.signing), until the moment the task states.
+    query = {name: values[0] for name, values in parse_qs(link.query).items()}
+    assert verify_signed_path(link.path, expires=query["expires"], sig=query["sig"], secret=DEV_INTERNAL_SECRET)
+    stated = datetime.fromisoformat(task["materials"][0]["expires_at"])
+    assert int(stated.timestamp()) == int(query["expires"])
     assert task["deadline"] is not None and task["outputs_expected"] == ["child_id_number"]
 
     claimed = await dispatch.client.post(f"/v1/dept/tasks/{task_id}/claim", headers=police)

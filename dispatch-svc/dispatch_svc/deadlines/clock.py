@@ -1,49 +1,58 @@
 """Each task's two clocks (legal 法定 and promised 承诺 limits) on the Chinese working-day calendar.
 
-"自受理之日起 N 个工作日": the day the task starts is not counted; the deadline is the end of the
-Nth working day after it. A correction pauses the clock; on resume the deadlines move on by the
-working days the clock stood still.
+The calendar is `onevisit.calendar`: "自受理之日起 N 个工作日", the day the task starts is not
+counted and the deadline is the end (23:59:59 Beijing time) of the Nth working day after it. Its
+year tables come from `chinese_calendar`, replaced or extended by the file named in the dispatch
+setting `holidays_file` (else by the platform-wide ONEVISIT_HOLIDAYS_FILE).
+
+A correction pauses the clock: while the task waits for the applicant it uses none of its time,
+and on resume both deadlines move on by the working days the clock stood still.
 """
 
-from datetime import date, datetime, time, timedelta
+import functools
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from dispatch_svc.deadlines import calendar
 from dispatch_svc.tasks.models import Task
-
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def _end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
+from onevisit.calendar import CHINA_TZ, WorkingCalendar, default_calendar, load_calendar
 
 
-def deadline_for(limit: dict[str, Any] | None, *, start: datetime) -> tuple[datetime | None, bool]:
+@functools.cache
+def working_calendar(holidays_file: Path | None) -> WorkingCalendar:
+    """The calendar dispatch counts with, read once per file (the file is fixed for the process)."""
+    return load_calendar(holidays_file) if holidays_file is not None else default_calendar()
+
+
+def deadline_for(
+    limit: dict[str, Any] | None, *, start: datetime, calendar: WorkingCalendar
+) -> tuple[datetime | None, bool]:
     """(deadline, provisional) for a limit `{value, unit}` counted from `start`."""
     if not limit:
         return None, False
-    day = start.astimezone(CHINA).date()
-    value = int(limit.get("value", 0))
-    if limit.get("unit") == "calendar_days":
-        return _end_of_day(day + timedelta(days=value)), False
-    due, provisional = calendar.add_working_days(day, value)
-    return _end_of_day(due), provisional
+    deadline = calendar.deadline(start, int(limit.get("value", 0)), limit.get("unit", "working_days"))
+    return deadline.at, deadline.provisional
 
 
-def set_deadlines(task: Task, *, start: datetime) -> None:
-    task.legal_deadline, legal_provisional = deadline_for(task.legal_limit, start=start)
-    task.promised_deadline, promised_provisional = deadline_for(task.promised_limit, start=start)
+def set_deadlines(task: Task, *, start: datetime, calendar: WorkingCalendar) -> None:
+    task.legal_deadline, legal_provisional = deadline_for(task.legal_limit, start=start, calendar=calendar)
+    task.promised_deadline, promised_provisional = deadline_for(task.promised_limit, start=start, calendar=calendar)
     task.deadline_provisional = legal_provisional or promised_provisional
 
 
+def is_paused(task: Task) -> bool:
+    """Whether the clock stands still: an open pause interval."""
+    return any(interval.get("to") is None for interval in task.paused_intervals)
+
+
 def pause(task: Task, *, at: datetime, reason: str) -> None:
-    if any(interval.get("to") is None for interval in task.paused_intervals):
+    """Stop the clock (once: a second pause while paused changes nothing)."""
+    if is_paused(task):
         return
     task.paused_intervals = [*task.paused_intervals, {"from": at.isoformat(), "to": None, "reason": reason}]
 
 
-def resume(task: Task, *, at: datetime) -> None:
+def resume(task: Task, *, at: datetime, calendar: WorkingCalendar) -> None:
     """Close the open pause and push both deadlines on by the working days it lasted."""
     intervals = [dict(i) for i in task.paused_intervals]
     open_ones = [i for i in intervals if i.get("to") is None]
@@ -52,16 +61,33 @@ def resume(task: Task, *, at: datetime) -> None:
     interval = open_ones[0]
     interval["to"] = at.isoformat()
     task.paused_intervals = intervals
-    paused_from = datetime.fromisoformat(interval["from"]).astimezone(CHINA).date()
-    lost, provisional = calendar.working_days_between(paused_from, at.astimezone(CHINA).date())
+    paused_from = datetime.fromisoformat(interval["from"]).astimezone(CHINA_TZ).date()
+    lost, guessed = _working_days_stood_still(calendar, paused_from, at.astimezone(CHINA_TZ).date())
     if lost:
         for attribute in ("legal_deadline", "promised_deadline"):
             current = getattr(task, attribute)
             if current is not None:
-                moved, moved_provisional = calendar.add_working_days(current.astimezone(CHINA).date(), lost)
-                setattr(task, attribute, _end_of_day(moved))
-                provisional = provisional or moved_provisional
-    task.deadline_provisional = task.deadline_provisional or provisional
+                moved = calendar.deadline(current, lost, "working_days")
+                setattr(task, attribute, moved.at)
+                guessed = guessed or moved.provisional
+    task.deadline_provisional = task.deadline_provisional or guessed
+
+
+def _working_days_stood_still(calendar: WorkingCalendar, paused_from: date, resumed_on: date) -> tuple[int, bool]:
+    """(working days after `paused_from` up to and including `resumed_on`, whether a year was guessed).
+
+    Like `WorkingCalendar.deadline`, a year without a holiday table counts Monday to Friday and
+    makes the answer provisional, rather than refusing to resume the task.
+    """
+    count, guessed, day = 0, False, paused_from
+    while day < resumed_on:
+        day += timedelta(days=1)
+        if calendar.knows_year(day.year):
+            count += calendar.is_working_day(day)
+        else:
+            guessed = True
+            count += day.weekday() < 5
+    return count, guessed
 
 
 def paused_seconds(task: Task, *, now: datetime) -> float:

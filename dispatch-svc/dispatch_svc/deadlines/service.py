@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch_svc.deadlines import clock
-from dispatch_svc.deadlines.events import TaskDeadlineWarning
 from dispatch_svc.deadlines.schemas import OnTimeRate
 from dispatch_svc.tasks.models import Task
+from onevisit.events import TaskDeadlineWarning
 from onevisit.outbox import OutboxMessage
 
 LEVELS = {"none": 0, "yellow": 1, "red": 2}

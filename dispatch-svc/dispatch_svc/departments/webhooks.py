@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dispatch_svc import signing
 from dispatch_svc.departments import repository as repo
 from dispatch_svc.departments.models import WebhookDelivery
 from dispatch_svc.settings import Settings
 from dispatch_svc.tasks.models import Task
 from onevisit.db import utcnow
+from onevisit.signing import webhook_headers
 
 log = logging.getLogger("dispatch_svc.webhooks")
 
@@ -133,7 +133,7 @@ class WebhookSender:
         headers = {
             "Content-Type": "application/json",
             "Nats-Msg-Id": message_id,
-            **signing.webhook_headers(body, secret=secret),
+            **webhook_headers(secret, body),
         }
         try:
             response = await self.client.post(url, content=body, headers=headers)

@@ -1,14 +1,14 @@
 """The department task message: only what the item needs (data minimisation), signed links."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from dispatch_svc import signing
 from dispatch_svc.settings import Settings
 from dispatch_svc.tasks.models import DispatchApplication, Task
 from onevisit.contracts import DepartmentTask, MaterialLink
 from onevisit.contracts import task_subject as _task_subject
 from onevisit.db import utcnow
+from onevisit.signing import sign_path
 
 _MISSING = object()
 
@@ -57,14 +57,17 @@ def material_links(
     *, task: Task, application: DispatchApplication, settings: Settings, now: datetime | None = None
 ) -> list[MaterialLink]:
     """Signed, expiring download links to the item's materials only; the gateway routes them to intake."""
-    expires_at = (now or utcnow()) + timedelta(seconds=settings.material_link_ttl_seconds)
+    signed_at = (now or utcnow()).timestamp()
+    ttl = settings.material_link_ttl_seconds
+    # The moment the signature stops working, as sign_path computes it (whole seconds).
+    expires_at = datetime.fromtimestamp(int(signed_at) + ttl, UTC)
     wanted = set(task.material_codes)
     links = []
     for material in application.materials:
         if material.get("material_code") not in wanted or not material.get("id"):
             continue
         path = f"/v1/materials/{material['id']}/content"
-        signed = signing.sign_path(path, secret=settings.internal_secret, expires_at=expires_at)
+        signed = sign_path(path, secret=settings.internal_secret, ttl_seconds=ttl, now=signed_at)
         links.append(
             MaterialLink(
                 material_code=material["material_code"],

@@ -162,7 +162,7 @@ async def _send(
     """Send a ready task to its department, or decide it at once when the item's rule allows (秒批)."""
     if task.clock_started_at is None:
         task.clock_started_at = now
-        clock.set_deadlines(task, start=now)
+        clock.set_deadlines(task, start=now, calendar=clock.working_calendar(settings.holidays_file))
     task.dispatched_at = now
     _transition(session, task, "dispatched", actor="dispatch", at=now, detail={"attempt": task.attempt})
     automatic = instant.decide(task=task, form_data=application.form_data, materials=application.materials)
@@ -428,7 +428,7 @@ async def supplement(session: AsyncSession, *, event: ApplicationSupplemented, s
     now = utcnow()
     for task in tasks:
         if task.status == "needs_correction":
-            clock.resume(task, at=now)
+            clock.resume(task, at=now, calendar=clock.working_calendar(settings.holidays_file))
             task.attempt += 1
             task.corrections = []
             _transition(session, task, "pending", actor="applicant", at=now, detail={"supplemented": True})
