@@ -81,3 +81,25 @@ def test_another_citizen_cannot_read_the_application(gateway: httpx.Client) -> N
     assert response.status_code in (403, 404)
     assert response.headers["content-type"].startswith("application/problem+json")
     assert gateway.get(f"/v1/applications/{draft['id']}").status_code == 401
+
+
+def test_the_hotline_answers_from_the_catalog_when_a_ticket_is_filed(gateway: httpx.Client) -> None:
+    """即问即答: the question finds its bundle by synonym and item names, with the catalog's FAQs."""
+    auth = login(gateway, CITIZEN)
+    filed = gateway.post(
+        "/v1/tickets",
+        json={
+            "type": "consultation",
+            "content": "宝宝刚出生，怎么报户口？出生医学证明在哪里领？",
+            "source": "mini_program",
+        },
+        headers=auth,
+    )
+    assert filed.status_code == 201, filed.text
+    answer = filed.json()["instant_answer"]
+    assert answer["bundle_code"] == "B01", answer
+    assert answer["faqs"][0]["question"] == "出生医学证明在哪里领取？"
+
+    unrelated = gateway.post("/v1/tickets", json={"type": "suggestion", "content": "ＸＹＺ"}, headers=auth)
+    assert unrelated.status_code == 201, unrelated.text
+    assert unrelated.json()["instant_answer"] is None

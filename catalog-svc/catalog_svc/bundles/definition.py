@@ -137,6 +137,13 @@ class WhereToAsk(Strict):
     online: str | None = None
 
 
+class Faq(Strict):
+    """A question citizens ask about the bundle (常见问题), answered for the guide and the 12345 instant answer."""
+
+    question: str = Field(min_length=2, examples=["出生医学证明在哪里领取？"])
+    answer: str = Field(min_length=2, examples=["在新生儿出生的助产机构领取，也可选择邮寄。"])
+
+
 class BundleDefinition(Strict):
     """A whole bundle (一件事), as an ops person edits it."""
 
@@ -157,6 +164,7 @@ class BundleDefinition(Strict):
     partner_departments: list[str] = Field(default_factory=list)
     promise_note: str | None = None
     where_to_ask: WhereToAsk = Field(default_factory=WhereToAsk)
+    faqs: list[Faq] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from catalog_svc.bundles.definition import (
     AnswerValue,
     Dependency,
+    Faq,
     Fee,
     InstantDecision,
     Limit,
@@ -156,6 +157,7 @@ class Guide(BaseModel):
     delivery: list[str] = Field(examples=[["window", "express", "electronic"]])
     departments: list[GuideDepartment]
     where_to_ask: WhereToAsk
+    faqs: list[Faq] = Field(default_factory=list, description="常见问题, also the 12345 instant answer's source")
     notes: list[str] = Field(default_factory=list)
 
 

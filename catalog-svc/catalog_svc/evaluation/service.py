@@ -358,6 +358,7 @@ def build_guide(
         delivery=delivery,
         departments=departments,
         where_to_ask=definition.where_to_ask,
+        faqs=definition.faqs,
         notes=[
             f"{m.name}由本件事中的事项 {m.issued_by_item} 核发，无需申请人提交" for m in materials if m.issued_by_item
         ]

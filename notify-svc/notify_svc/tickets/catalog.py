@@ -4,6 +4,8 @@ for the instant answer (即问即答). The transport is injectable so tests run 
 import itertools
 import logging
 import re
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -29,6 +31,8 @@ def similarity(a: str, b: str) -> float:
 class CatalogClient:
     def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None):
         self._client = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=5)
+        self._index: list[_AnswerEntry] | None = None
+        self._index_built = 0.0
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -66,29 +70,68 @@ class CatalogClient:
         return items
 
     async def instant_answer(self, question: str) -> dict[str, Any] | None:
-        """The guide (and FAQs) of the bundle whose name and guide best match the question, if any."""
+        """即问即答: the bundle whose name, synonyms, item names and FAQs best match the question,
+        with its FAQs ranked by the same bigram overlap; None when nothing matches."""
         wanted = ngrams(question)
         if not wanted:
             return None
-        best: tuple[float, dict[str, Any]] | None = None
-        for bundle in await self.bundles():
-            score = len(wanted & ngrams(f"{bundle.get('name', '')} {bundle.get('category', '')}"))
-            if score and (best is None or score > best[0]):
-                best = (score, bundle)
-        if best is None:
+        scored = [(len(wanted & entry.grams), entry) for entry in await self._answer_index()]
+        score, best = max(scored, key=lambda pair: pair[0], default=(0, None))
+        if best is None or score == 0:
             return None
-        bundle = best[1]
-        guide = await self._get(f"/v1/bundles/{bundle['code']}/guide") or {}
-        faqs = _faqs(guide)
-        ranked = sorted(faqs, key=lambda f: -len(wanted & ngrams(f.get("question", "") + f.get("answer", ""))))
+        ranked = sorted(best.faqs, key=lambda f: -len(wanted & ngrams(f["question"] + f["answer"])))
         return {
-            "bundle_code": bundle["code"],
-            "bundle_name": bundle.get("name"),
-            "promised_days": bundle.get("promised_days"),
+            "bundle_code": best.code,
+            "bundle_name": best.name,
+            "promised_days": best.promised_days,
             "faqs": ranked[:3],
-            "guide_url": f"/v1/bundles/{bundle['code']}/guide",
+            "guide_url": f"/v1/bundles/{best.code}/guide",
             "source": "catalog",
         }
+
+    async def _answer_index(self) -> list["_AnswerEntry"]:
+        """Every bundle's searchable text and FAQs, rebuilt at most once per INDEX_TTL_SECONDS: a ticket
+        must not cost two catalog reads per bundle, and a catalog edit shows within minutes."""
+        now = time.monotonic()
+        if self._index is not None and now - self._index_built < INDEX_TTL_SECONDS:
+            return self._index
+        entries = []
+        for summary in await self.bundles():
+            detail = await self._get(f"/v1/bundles/{summary['code']}") or {}
+            guide = await self._get(f"/v1/bundles/{summary['code']}/guide") or {}
+            entries.append(_AnswerEntry.of(summary, detail, _faqs(guide)))
+        if entries:  # catalog down: answer nothing now, try again on the next ticket
+            self._index, self._index_built = entries, now
+        return entries
+
+
+INDEX_TTL_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class _AnswerEntry:
+    code: str
+    name: str
+    promised_days: int | None
+    grams: frozenset[str]
+    faqs: list[dict[str, str]]
+
+    @classmethod
+    def of(cls, summary: dict[str, Any], detail: dict[str, Any], faqs: list[dict[str, str]]) -> "_AnswerEntry":
+        words = [
+            summary.get("name", ""),
+            summary.get("category", ""),
+            *detail.get("synonyms", []),
+            *(item.get("name", "") for item in detail.get("items", [])),
+            *(faq["question"] for faq in faqs),
+        ]
+        return cls(
+            code=summary["code"],
+            name=summary.get("name", summary["code"]),
+            promised_days=summary.get("promised_days"),
+            grams=frozenset().union(*(ngrams(word) for word in words)),  # per word: no bigram across two
+            faqs=faqs,
+        )
 
 
 def _faqs(guide: Any) -> list[dict[str, Any]]:
