@@ -1,33 +1,24 @@
-"""Working days (工作日) on the Chinese calendar, with 调休, for hotline reply deadlines.
+"""Hotline reply deadlines on the platform's working-day calendar (onevisit.calendar, with 调休 and
+the holiday table ops can replace through ONEVISIT_HOLIDAYS_FILE).
 
-`chinese_calendar` knows each year only once the State Council has announced it. Past its last
-year we count Monday to Friday and say so (`estimated`), because a reply deadline must still be
-set; legal time limits (dispatch's) must refuse instead.
+Past the calendar's last known year a reply deadline is still set, counting Monday to Friday,
+and flagged `estimated`: a citizen's ticket must always have a due date.
 """
 
-import logging
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 
-import chinese_calendar
+from onevisit.calendar import CHINA_TZ as CHINA
+from onevisit.calendar import default_calendar
 
-log = logging.getLogger("notify_svc.workdays")
-
-CHINA = timezone(timedelta(hours=8))
 END_OF_WORKING_DAY = time(18, 0)
+
+__all__ = ["CHINA", "add_working_days", "reply_deadline"]
 
 
 def add_working_days(start: date, days: int) -> tuple[date, bool]:
     """The day `days` working days after `start` (the start day itself not counted); True if estimated."""
-    try:
-        return chinese_calendar.find_workday(days, start), False
-    except NotImplementedError:
-        log.warning("calendar unknown past %s; counting Monday to Friday", start)
-        current, left = start, days
-        while left > 0:
-            current += timedelta(days=1)
-            if current.weekday() < 5:
-                left -= 1
-        return current, True
+    deadline = default_calendar().deadline(datetime.combine(start, time(12), CHINA), days, "working_days")
+    return deadline.at.astimezone(CHINA).date(), deadline.provisional
 
 
 def reply_deadline(received_at: datetime, days: int) -> tuple[datetime, bool]:
