@@ -1,4 +1,4 @@
-"""Dependencies the routers share: the catalog client, the prefiller, the file storage (opened by
+"""Dependencies the routers share: the catalog client, the prefiller, the licence source, the file storage (opened by
 the lifespan on `app.state.runtime.extras`) and the headers an event carries on."""
 
 from typing import Annotated
@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from intake_svc.catalog_client import CatalogClient
+from intake_svc.licences.client import LicenceSource
 from intake_svc.materials.storage import Storage
 from intake_svc.prefill.providers import Prefiller
 from onevisit.logging import request_id_var
@@ -18,6 +19,10 @@ def get_catalog(runtime: RuntimeDep) -> CatalogClient:
 
 def get_prefiller(runtime: RuntimeDep) -> Prefiller:
     return runtime.extras["prefiller"]
+
+
+def get_licences(runtime: RuntimeDep) -> LicenceSource:
+    return runtime.extras["licences"]
 
 
 def get_storage(runtime: RuntimeDep) -> Storage:
@@ -34,5 +39,6 @@ def event_headers(request: Request) -> dict[str, str]:
 
 CatalogDep = Annotated[CatalogClient, Depends(get_catalog)]
 PrefillerDep = Annotated[Prefiller, Depends(get_prefiller)]
+LicencesDep = Annotated[LicenceSource, Depends(get_licences)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 EventHeaders = Annotated[dict[str, str], Depends(event_headers)]

@@ -6,12 +6,14 @@ from fastapi import FastAPI
 from intake_svc.applications.progress import progress_consumer
 from intake_svc.applications.router import router as applications_router
 from intake_svc.catalog_client import CatalogClient
+from intake_svc.licences.client import LicenceSource, NoLicences, NotifyLicences
 from intake_svc.materials.router import router as materials_router
 from intake_svc.materials.storage import LocalDiskStorage, Storage
 from intake_svc.prefill.providers import (
     CircuitBreaker,
     HttpProvider,
     IdentityProvider,
+    LicenceProvider,
     Prefiller,
     PrefillProvider,
     SampleRegistryProvider,
@@ -25,9 +27,11 @@ def create_app(
     *,
     catalog_transport: httpx.AsyncBaseTransport | None = None,
     provider_transport: httpx.AsyncBaseTransport | None = None,
+    licence_transport: httpx.AsyncBaseTransport | None = None,
     storage: Storage | None = None,
 ) -> FastAPI:
-    """The transports let tests run the real catalog in-process and stand in for outside data providers."""
+    """The transports let tests run the real catalog and notify in-process and stand in for outside
+    data providers."""
     settings = settings or Settings()
 
     async def open_clients(app: FastAPI, runtime: Runtime) -> None:
@@ -35,12 +39,14 @@ def create_app(
             settings.catalog_url, timeout=settings.catalog_timeout_seconds, transport=catalog_transport
         )
         runtime.extras["prefiller"] = Prefiller(_providers(settings, provider_transport))
+        runtime.extras["licences"] = _licences(settings, licence_transport)
         assert settings.storage_dir is not None  # set by the settings validator
         runtime.extras["storage"] = storage or LocalDiskStorage(settings.storage_dir)
 
     async def close_clients(app: FastAPI, runtime: Runtime) -> None:
         await runtime.extras["catalog"].close()
         await runtime.extras["prefiller"].close()
+        await runtime.extras["licences"].close()
 
     return create_service_app(
         settings,
@@ -55,6 +61,9 @@ def create_app(
 
 def _providers(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> list[PrefillProvider]:
     providers: list[PrefillProvider] = [IdentityProvider()]
+    if settings.prefill_licences:
+        # Before the registries: the licence is the document the department would check anyway.
+        providers.append(LicenceProvider())
     for prefix, url in settings.prefill_providers.items():
         breaker = CircuitBreaker(
             failures=settings.prefill_breaker_failures, cooldown_seconds=settings.prefill_breaker_cooldown_seconds
@@ -72,3 +81,17 @@ def _providers(settings: Settings, transport: httpx.AsyncBaseTransport | None) -
     if settings.prefill_builtin_samples:
         providers.append(SampleRegistryProvider())
     return providers
+
+
+def _licences(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> LicenceSource:
+    if not settings.prefill_licences:
+        return NoLicences()
+    return NotifyLicences(
+        settings.notify_url,
+        internal_secret=settings.internal_secret,
+        timeout=settings.prefill_timeout_seconds,
+        breaker=CircuitBreaker(
+            failures=settings.prefill_breaker_failures, cooldown_seconds=settings.prefill_breaker_cooldown_seconds
+        ),
+        transport=transport,
+    )

@@ -33,7 +33,8 @@ class Settings(ServiceSettings):
     # Circuit breaker: after this many failures in a row a provider is skipped for the cool-down.
     prefill_breaker_failures: int = 3
     prefill_breaker_cooldown_seconds: float = 30.0
-    # Read licences from notify-svc for prefill; off when notify is not part of the deployment.
+    # Read the applicant's licences from notify-svc (at `notify_url`, with the prefill timeout and
+    # circuit breaker) for prefill and 免提交; off when notify is not part of the deployment.
     prefill_licences: bool = True
 
     @model_validator(mode="after")

@@ -91,7 +91,8 @@ def intake_settings(database: TestDatabase, nats_url: str, namespace: str, tmp_p
         storage_dir=tmp_path / "materials",
         outbox_poll_seconds=0.1,
         log_json=False,
-        **extra,
+        # Nothing listens there: a test that needs notify's licences passes the real app instead.
+        **{"notify_url": "http://127.0.0.1:9", **extra},
     )
 
 
@@ -128,7 +129,7 @@ async def intake(
     database = make_database("intake")
     await migrate("intake_svc", database)
     options = dict(intake_options)
-    factory_args = {k: options.pop(k) for k in ("storage", "provider_transport") if k in options}
+    factory_args = {k: options.pop(k) for k in ("storage", "provider_transport", "licence_transport") if k in options}
     settings = intake_settings(database, nats_url, bus_namespace, tmp_path, **options)
     async with catalog_app.router.lifespan_context(catalog_app):
         app = create_app(settings, catalog_transport=httpx.ASGITransport(app=catalog_app), **factory_args)

@@ -21,7 +21,7 @@ from intake_svc.applications.schemas import (
     ValidationReport,
     WithdrawRequest,
 )
-from intake_svc.deps import CatalogDep, EventHeaders, PrefillerDep
+from intake_svc.deps import CatalogDep, EventHeaders, LicencesDep, PrefillerDep
 from onevisit.auth import CurrentIdentity, Identity
 from onevisit.errors import ValidationFailed
 from onevisit.idempotency import record_response, recorded_response, request_fingerprint
@@ -43,6 +43,7 @@ async def create_application(
     identity: CurrentIdentity,
     catalog: CatalogDep,
     prefiller: PrefillerDep,
+    licences: LicencesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Create a draft for a bundle: merged form prefilled, de-duplicated materials, catalog version pinned."""
@@ -53,7 +54,7 @@ async def create_application(
         if earlier is not None:
             return JSONResponse(earlier.response, status_code=earlier.status_code)
     application = await service.create_draft(
-        session, catalog=catalog, prefiller=prefiller, identity=identity, body=body
+        session, catalog=catalog, prefiller=prefiller, licences=licences, identity=identity, body=body
     )
     answer = (await service.read(session, application)).model_dump(mode="json")
     if idempotency_key:
@@ -89,11 +90,18 @@ async def update_application(
     identity: CurrentIdentity,
     catalog: CatalogDep,
     prefiller: PrefillerDep,
+    licences: LicencesDep,
 ) -> ApplicationRead:
     """Save the draft: merge form data; new answers or items re-evaluate and keep what still applies."""
     application = await changeable(session, application_id, identity)
     await service.update_draft(
-        session, catalog=catalog, prefiller=prefiller, application=application, body=body, identity=identity
+        session,
+        catalog=catalog,
+        prefiller=prefiller,
+        licences=licences,
+        application=application,
+        body=body,
+        identity=identity,
     )
     return await service.read(session, application)
 

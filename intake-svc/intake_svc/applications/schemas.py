@@ -69,6 +69,19 @@ class PrefillSource(BaseModel):
     authoritative: bool = Field(description="from the registry that owns the value; departments may rely on it")
 
 
+class LicenceReference(BaseModel):
+    """The applicant's electronic licence that stands in for a material (免提交)."""
+
+    number: str = Field(examples=["Q440000123"])
+    type_code: str = Field(examples=["11100000000013338W001"])
+    type_name: str = Field(examples=["出生医学证明"])
+    identifier: str | None = Field(default=None, description="电子证照标识")
+    issuer_name: str | None = None
+
+
+SatisfiedBy = Literal["upload", "licence", "shared_data", "commitment", "earlier_item"]
+
+
 class MaterialStatus(BaseModel):
     """One material of the de-duplicated set and how it stands."""
 
@@ -80,7 +93,9 @@ class MaterialStatus(BaseModel):
     commitment_allowed: bool = False
     items: list[str] = Field(default_factory=list, description="items that need it; one upload serves them all")
     issued_by_item: str | None = Field(default=None, description="an earlier item issues it: never requested")
-    status: Literal["provided", "issued_by_item", "shared", "committed", "missing", "not_required"]
+    status: Literal["provided", "issued_by_item", "licence", "shared", "committed", "missing", "not_required"]
+    satisfied_by: SatisfiedBy | None = Field(default=None, description="null while missing or not required")
+    licence: LicenceReference | None = Field(default=None, description="when an existing licence satisfies it")
     files: list[UUID] = Field(default_factory=list)
 
 

@@ -28,6 +28,7 @@ from intake_svc.applications.schemas import (
     CommitmentRead,
     CreatorRead,
     Deficiency,
+    MaterialStatus,
     PersonRead,
     SupplementRequest,
     TaskRead,
@@ -39,6 +40,8 @@ from intake_svc.applications.validation import (
     material_problems,
 )
 from intake_svc.catalog_client import CatalogClient
+from intake_svc.licences.client import LicenceSource
+from intake_svc.licences.kinds import HeldLicence, attach_licences
 from intake_svc.materials import repository as materials_repository
 from intake_svc.materials.models import Commitment, MaterialFile
 from intake_svc.materials.status import material_statuses
@@ -58,6 +61,7 @@ async def create_draft(
     *,
     catalog: CatalogClient,
     prefiller: Prefiller,
+    licences: LicenceSource,
     identity: Identity,
     body: ApplicationCreate,
 ) -> Application:
@@ -84,8 +88,9 @@ async def create_draft(
         deficiencies=[],
         corrections=[],
     )
-    _apply_evaluation(application, evaluation)
-    await _prefill_new_fields(application, prefiller, known_before=set())
+    held = await licences.held_by(applicant)
+    _apply_evaluation(application, evaluation, held)
+    await _prefill_new_fields(application, prefiller, held, known_before=set())
     repository.add(session, application)
     await session.flush()
     detail = {"bundle_code": body.bundle_code, "catalog_version": application.catalog_version}
@@ -112,26 +117,33 @@ def editable_fields(form: dict[str, Any]) -> list[FormField]:
     return [f for f in form_fields(form) if not f.read_only]
 
 
-def _apply_evaluation(application: Application, evaluation: dict[str, Any]) -> None:
+def _apply_evaluation(application: Application, evaluation: dict[str, Any], held: list[HeldLicence]) -> None:
     application.items = list(evaluation.get("items") or [])
     application.form = dict(evaluation.get("form") or {})
-    application.materials = list(evaluation.get("materials") or [])
+    # Each material an existing licence satisfies (免提交) carries that licence's reference.
+    application.materials = attach_licences(list(evaluation.get("materials") or []), held)
     application.promised_days = evaluation.get("promised_days")
 
 
-async def _prefill_new_fields(application: Application, prefiller: Prefiller, *, known_before: set[str]) -> None:
-    """Prefill the fields the applicant has not seen yet; values they typed are never overwritten."""
-    keys = [f.key for f in form_fields(application.form) if f.key not in known_before and not f.read_only]
-    if not keys:
-        return
-    subject = Subject(
+def _subject_of(application: Application, held: list[HeldLicence] | None = None) -> Subject:
+    return Subject(
         subject=application.applicant_subject,
         kind=application.applicant_kind,
         name=application.applicant_name,
         phone=application.applicant_phone,
         verified=application.created_by == application.applicant_subject,
+        licences=tuple(held or ()),
     )
-    found = await prefiller.prefill(subject, keys)
+
+
+async def _prefill_new_fields(
+    application: Application, prefiller: Prefiller, held: list[HeldLicence], *, known_before: set[str]
+) -> None:
+    """Prefill the fields the applicant has not seen yet; values they typed are never overwritten."""
+    keys = [f.key for f in form_fields(application.form) if f.key not in known_before and not f.read_only]
+    if not keys:
+        return
+    found = await prefiller.prefill(_subject_of(application, held), keys)
     form_data = dict(application.form_data)
     sources = dict(application.prefill_sources)
     for key, prefilled in found.items():
@@ -146,6 +158,7 @@ async def update_draft(
     *,
     catalog: CatalogClient,
     prefiller: Prefiller,
+    licences: LicenceSource,
     application: Application,
     body: ApplicationUpdate,
     identity: Identity,
@@ -154,7 +167,13 @@ async def update_draft(
         raise NotADraft()
     if body.answers is not None or body.items is not None:
         await _reevaluate(
-            session, catalog=catalog, prefiller=prefiller, application=application, body=body, identity=identity
+            session,
+            catalog=catalog,
+            prefiller=prefiller,
+            licences=licences,
+            application=application,
+            body=body,
+            identity=identity,
         )
     if body.form_data:
         fields = editable_fields(application.form)
@@ -172,6 +191,7 @@ async def _reevaluate(
     *,
     catalog: CatalogClient,
     prefiller: Prefiller,
+    licences: LicenceSource,
     application: Application,
     body: ApplicationUpdate,
     identity: Identity,
@@ -182,16 +202,18 @@ async def _reevaluate(
     evaluation = await catalog.evaluate(
         application.bundle_code, answers=answers, items=requested, version=application.catalog_version
     )
-    known_before = {f.key for f in form_fields(application.form)}
+    # A field read-only until now (an item that produced it was dropped) is new to the applicant.
+    known_before = {f.key for f in form_fields(application.form) if not f.read_only}
     before_items = [i["code"] for i in application.items]
     application.answers = answers
     application.requested_items = requested
-    _apply_evaluation(application, evaluation)
+    held = await licences.held_by(_subject_of(application))
+    _apply_evaluation(application, evaluation, held)
     fields = form_fields(application.form)
     application.form_data = keep_known(application.form_data, fields)
     keys = {f.key for f in fields}
     application.prefill_sources = {k: v for k, v in application.prefill_sources.items() if k in keys}
-    await _prefill_new_fields(application, prefiller, known_before=known_before)
+    await _prefill_new_fields(application, prefiller, held, known_before=known_before)
     repository.record(
         session,
         application.id,
@@ -330,12 +352,8 @@ async def submit(
     statuses = material_statuses(application.materials, files, commitments)
     signed = {c.material_code: c for c in commitments}
     # Materials on file without an upload travel with the event too, so a department (and dispatch's
-    # 秒批 rules) can see them satisfied: shared data (免提交) and signed commitments (告知承诺).
-    satisfied = [
-        {"material_code": s.code, "source": "shared"} if s.status == "shared" else _commitment_record(signed[s.code])
-        for s in statuses
-        if s.status in {"shared", "committed"}
-    ]
+    # 秒批 rules) can see them satisfied: shared data and licences (免提交), signed commitments (告知承诺).
+    satisfied = [_satisfied_record(s, signed) for s in statuses if s.status in {"shared", "licence", "committed"}]
     application.snapshot = {
         "bundle_code": application.bundle_code,
         "catalog_version": application.catalog_version,
@@ -392,6 +410,15 @@ def _file_record(file: MaterialFile) -> dict[str, Any]:
         "content_type": file.content_type,
         "filename": file.filename,
     }
+
+
+def _satisfied_record(status: MaterialStatus, signed: dict[str, Commitment]) -> dict[str, Any]:
+    if status.status == "licence":
+        assert status.licence is not None  # a licence status always names its licence
+        return {"material_code": status.code, "source": "licence", "licence": status.licence.model_dump()}
+    if status.status == "shared":
+        return {"material_code": status.code, "source": "shared"}
+    return _commitment_record(signed[status.code])
 
 
 def _commitment_record(commitment: Commitment) -> dict[str, Any]:

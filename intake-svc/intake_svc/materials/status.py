@@ -2,11 +2,19 @@
 
 from typing import Any
 
-from intake_svc.applications.schemas import MaterialStatus
+from intake_svc.applications.schemas import LicenceReference, MaterialStatus, SatisfiedBy
 from intake_svc.materials.models import Commitment, MaterialFile
 
 # 数据共享: the department reads it from the shared-data platform; the applicant is never asked.
 SHARED_SOURCES = {"shared"}
+
+_SATISFIED_BY: dict[str, SatisfiedBy] = {
+    "provided": "upload",
+    "licence": "licence",
+    "shared": "shared_data",
+    "committed": "commitment",
+    "issued_by_item": "earlier_item",
+}
 
 
 def material_statuses(
@@ -24,6 +32,9 @@ def material_statuses(
             status = "issued_by_item"
         elif uploaded:
             status = "provided"
+        elif material.get("licence"):
+            # 免提交: the applicant's own licence, named, before the department's own lookup.
+            status = "licence"
         elif material.get("source") in SHARED_SOURCES:
             status = "shared"
         elif code in committed:
@@ -43,6 +54,8 @@ def material_statuses(
                 items=list(material.get("items") or []),
                 issued_by_item=material.get("issued_by_item"),
                 status=status,
+                satisfied_by=_SATISFIED_BY.get(status),
+                licence=LicenceReference.model_validate(material["licence"]) if status == "licence" else None,
                 files=[f.id for f in uploaded],
             )
         )

@@ -1,6 +1,7 @@
-"""Prefill sources (数据跑代替群众跑): the login identity, shared-data providers over HTTP, and a
-built-in sample registry for the embedded default. Each is pluggable by field key; each value
-keeps its source, and values from an authoritative registry are marked as such."""
+"""Prefill sources (数据跑代替群众跑): the login identity, the applicant's electronic licences,
+shared-data providers over HTTP, and a built-in sample registry for the embedded default. Each is
+pluggable by field key; each value keeps its source, and values from an authoritative registry
+are marked as such."""
 
 import logging
 import time
@@ -9,6 +10,7 @@ from typing import Any, ClassVar, Protocol
 
 import httpx
 
+from intake_svc.licences.kinds import HeldLicence, fillable_keys, kind_of, values_from
 from intake_svc.prefill.samples import SAMPLE_ENTERPRISES, SAMPLE_PEOPLE
 
 log = logging.getLogger("intake_svc.prefill")
@@ -24,6 +26,8 @@ class Subject:
     phone: str | None = None
     # The login itself proved who this is (not a clerk's entry on someone's behalf).
     verified: bool = False
+    # The applicant's licences in force, read once per draft evaluation (for prefill and 免提交).
+    licences: tuple[HeldLicence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,30 @@ class IdentityProvider:
                 # A login proves who the subject is; name and phone come from the account, not a registry.
                 trusted = subject.verified and attribute == "subject"
                 found[key] = Prefilled(value, source, trusted)
+        return found
+
+
+class LicenceProvider:
+    """From the face data of the applicant's electronic licences; authoritative (the issuing
+    department vouches for them), each value's source naming the licence type and number."""
+
+    name = "licence"
+
+    def __init__(self) -> None:
+        self._keys = fillable_keys()
+
+    def handles(self, key: str) -> bool:
+        return key in self._keys
+
+    async def lookup(self, subject: Subject, keys: list[str]) -> dict[str, Prefilled]:
+        found: dict[str, Prefilled] = {}
+        for licence in subject.licences:
+            kind = kind_of(licence)
+            if kind is None:
+                continue
+            for key, value in values_from(licence, kind).items():
+                if key in keys and key not in found:
+                    found[key] = Prefilled(value, licence.source, True)
         return found
 
 
