@@ -12,6 +12,7 @@ from notify_svc.licences.router import router as licences_router
 from notify_svc.notifications.providers import build_providers
 from notify_svc.notifications.router import router as notifications_router
 from notify_svc.notifications.sender import NotificationSender
+from notify_svc.open311.router import router as open311_router
 from notify_svc.progress.consumer import application_consumer
 from notify_svc.ratings.router import router as ratings_router
 from notify_svc.settings import Settings
@@ -82,6 +83,7 @@ def create_app(
             licences_router,
             tickets_router,
             ratings_router,
+            open311_router,
         ],
         consumers=lambda runtime: [application_consumer(settings), warning_consumer(settings)],
         on_startup=[start],
