@@ -107,3 +107,27 @@ async def test_dictionary_change_reaches_the_next_version(writable_catalog: http
     assert {m["code"]: m["name"] for m in old["materials"]}["ID_CARD"] == "居民身份证"
     mismatch = await client.put(f"{ADMIN}/materials/OTHER", json=material, headers=ops)
     assert mismatch.status_code == 422
+
+
+@pytest.mark.parametrize("version", ["2147483648", "9" * 5000, "²"])
+async def test_export_and_diff_of_an_impossible_version_are_404(
+    writable_catalog: httpx.AsyncClient, ops, version: str
+) -> None:
+    # Found by schemathesis: too big for the INTEGER column, too long for int(), or a digit int() refuses.
+    client = writable_catalog
+    assert (await client.post(f"{ADMIN}/bundles", json=VALID, headers=ops)).status_code == 201
+    exported = await client.get(f"{ADMIN}/bundles/T01/export", params={"version": version}, headers=ops)
+    assert exported.status_code == 404, exported.text
+    assert exported.json()["code"] == "bundle_version_not_found"
+    compared = await client.get(f"{ADMIN}/bundles/T01/diff", params={"from": version}, headers=ops)
+    assert compared.status_code == 404, compared.text
+
+
+async def test_publish_and_import_document_both_their_statuses(writable_catalog: httpx.AsyncClient) -> None:
+    # Both answer 201 (new) or 200 (unchanged / replaced); schemathesis found the 200 undocumented.
+    paths = (await writable_catalog.get("/openapi.json")).json()["paths"]
+    publish = paths["/v1/admin/catalog/bundles/{code}/publish"]["post"]["responses"]
+    imported = paths["/v1/admin/catalog/bundles/import"]["post"]["responses"]
+    for responses in (publish, imported):
+        assert {"200", "201"} <= responses.keys()
+        assert all("$ref" in responses[s]["content"]["application/json"]["schema"] for s in ("200", "201"))

@@ -1,6 +1,7 @@
 """Public reads: list and search, detail as other services rely on it, guide, departments, caching."""
 
 import httpx
+import pytest
 
 
 async def test_search_by_name_synonym_and_item_name(catalog: httpx.AsyncClient) -> None:
@@ -120,3 +121,15 @@ async def test_departments_list(catalog: httpx.AsyncClient) -> None:
     assert (
         await catalog.get("/v1/departments", headers={"If-None-Match": response.headers["etag"]})
     ).status_code == 304
+
+
+@pytest.mark.parametrize("version", [2**31, 879574535401180758016])
+async def test_a_version_beyond_the_column_is_refused_not_a_500(catalog: httpx.AsyncClient, version: int) -> None:
+    # Found by schemathesis: the number reached the database and overflowed its INTEGER column.
+    for path in ("/v1/bundles/B01", "/v1/bundles/B01/guide"):
+        response = await catalog.get(path, params={"version": version})
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["problems"][0]["field"] == "version"
+    evaluated = await catalog.post("/v1/bundles/B01/evaluate", json={"answers": {}, "version": version})
+    assert evaluated.status_code == 422, evaluated.text
+    assert evaluated.json()["problems"][0]["field"] == "version"

@@ -110,7 +110,12 @@ async def validate_draft(session: SessionDep, identity: Ops, code: str) -> Valid
     return ValidationReport(problems=[])
 
 
-@router.post("/bundles/{code}/publish", response_model=PublishResult, status_code=201)
+@router.post(
+    "/bundles/{code}/publish",
+    response_model=PublishResult,
+    status_code=201,
+    responses={200: {"model": PublishResult, "description": "草稿与当前版本相同：返回当前版本，不新建"}},
+)
 async def publish(request: Request, session: SessionDep, identity: Ops, code: str) -> Response:
     """Freeze the draft as a new immutable version (201), or return the current one if unchanged (200)."""
     version, created = await bundles.publish(session, code=code, actor=identity.subject)
@@ -153,6 +158,7 @@ async def export_yaml(
 @router.post(
     "/bundles/import",
     response_model=DraftRead,
+    responses={201: {"model": DraftRead, "description": "新的一件事：草稿已创建"}},
     openapi_extra={"requestBody": {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}, "required": True}},
 )
 async def import_yaml(request: Request, session: SessionDep, identity: Ops) -> JSONResponse:

@@ -9,6 +9,7 @@ from catalog_svc.admin.diff import diff
 from catalog_svc.bundles import repository
 from catalog_svc.bundles import service as bundles
 from catalog_svc.bundles.models import Bundle
+from catalog_svc.bundles.schemas import MAX_VERSION
 from catalog_svc.errors import DraftInvalid, VersionNotFound
 from onevisit.errors import ProblemDetail
 
@@ -18,9 +19,12 @@ async def definition_at(session: AsyncSession, *, code: str, version: str) -> di
     bundle = await bundles.get_draft(session, code=code)
     if version == "draft":
         return bundle.draft
-    if not version.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (version.isascii() and version.isdigit()):
         raise VersionNotFound(f"版本应为数字或 draft，收到 {version}")
-    row = await repository.get_version(session, code, int(version))
+    # Too many digits for a version that can exist (and int() refuses > 4300 digits).
+    too_big = len(version) > len(str(MAX_VERSION)) or int(version) > MAX_VERSION
+    row = None if too_big else await repository.get_version(session, code, int(version))
     if row is None:
         raise VersionNotFound(f"一件事 {code} 没有版本 {version}")
     return row.snapshot["definition"]

@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from catalog_svc.bundles import repository
-from catalog_svc.bundles.schemas import BundleList, BundleRead, BundleSummary, EvaluateRequest, Evaluation, Guide
+from catalog_svc.bundles.schemas import (
+    MAX_VERSION,
+    BundleList,
+    BundleRead,
+    BundleSummary,
+    EvaluateRequest,
+    Evaluation,
+    Guide,
+)
 from catalog_svc.bundles.service import VersionCache
 from catalog_svc.errors import InvalidCursor
 from catalog_svc.evaluation.service import evaluate, evaluate_json
@@ -95,7 +103,9 @@ async def get_bundle(
     request: Request,
     session: SessionDep,
     code: str,
-    version: Annotated[int | None, Query(ge=1, description="a published version; default the current one")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_VERSION, description="a published version; default the current one")
+    ] = None,
 ) -> Response:
     """Read a published bundle version with its items, dependencies, bound groups and questions."""
     published = await versions(request).get(session, code, version)
@@ -138,7 +148,7 @@ async def get_guide(
     request: Request,
     session: SessionDep,
     code: str,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> Response:
     """Read the consolidated guide (一次告知) of a bundle for the default scenario answers."""
     published = await versions(request).get(session, code, version)

@@ -18,6 +18,10 @@ from catalog_svc.bundles.definition import (
     WhereToAsk,
 )
 
+# Versions are a 32-bit INTEGER column: a bigger number can name no version, and sent to the
+# database it fails (SQLite: OverflowError, PostgreSQL: out of range) instead of answering 404.
+MAX_VERSION = 2**31 - 1
+
 
 class BundleSummary(BaseModel):
     """A bundle in the list."""
@@ -101,7 +105,9 @@ class EvaluateRequest(BaseModel):
         default_factory=dict, examples=[{"marital_status": "unmarried", "household_side": "father"}]
     )
     items: list[str] | None = Field(default=None, examples=[None])
-    version: int | None = Field(default=None, description="pin a version; default the current one", examples=[None])
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_VERSION, description="pin a version; default the current one", examples=[None]
+    )
 
 
 class MaterialNeed(BaseModel):
