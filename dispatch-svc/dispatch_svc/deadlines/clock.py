@@ -5,8 +5,10 @@ counted and the deadline is the end (23:59:59 Beijing time) of the Nth working d
 year tables come from `chinese_calendar`, replaced or extended by the file named in the dispatch
 setting `holidays_file` (else by the platform-wide ONEVISIT_HOLIDAYS_FILE).
 
-A correction pauses the clock: while the task waits for the applicant it uses none of its time,
-and on resume both deadlines move on by the working days the clock stood still.
+A correction pauses the clock: from the department's `needs_correction` until the applicant's
+supplement the task uses none of its time and raises no warning, and on resume both deadlines
+move on by the working days the clock stood still. An open deficiency (容缺) would pause it the
+same way, but `application.submitted` does not say which materials were accepted missing yet.
 """
 
 import functools
@@ -90,18 +92,27 @@ def _working_days_stood_still(calendar: WorkingCalendar, paused_from: date, resu
     return count, guessed
 
 
-def paused_seconds(task: Task, *, now: datetime) -> float:
+def paused_seconds(task: Task, *, now: datetime, closed_only: bool = False) -> float:
+    """Time the clock stood still; an open pause counts up to `now` unless `closed_only`."""
     total = 0.0
     for interval in task.paused_intervals:
+        if interval.get("to") is None and closed_only:
+            continue
         ended = datetime.fromisoformat(interval["to"]) if interval.get("to") else now
         total += max(0.0, (ended - datetime.fromisoformat(interval["from"])).total_seconds())
     return total
 
 
 def share_used(task: Task, *, now: datetime) -> float | None:
-    """How much of the promised time is used, paused time excluded; None without a promised deadline."""
+    """How much of the promised time is used, paused time excluded; None without a promised deadline.
+
+    A closed pause both moved the deadline on and took no time, so it leaves the span
+    (`allowed`) as well as the time used; an open pause only stops the time used, which
+    therefore stands still until the supplement.
+    """
     if task.promised_deadline is None or task.clock_started_at is None:
         return None
     allowed = (task.promised_deadline - task.clock_started_at).total_seconds()
+    allowed -= paused_seconds(task, now=now, closed_only=True)
     used = (now - task.clock_started_at).total_seconds() - paused_seconds(task, now=now)
     return used / allowed if allowed > 0 else float("inf")

@@ -17,7 +17,11 @@ LEVELS = {"none": 0, "yellow": 1, "red": 2}
 
 
 async def scan(session: AsyncSession, *, now: datetime, yellow_threshold: float) -> int:
-    """Raise every warning now due; returns how many this call raised."""
+    """Raise every warning now due; returns how many this call raised.
+
+    Only tasks out with their department count: one waiting for the applicant's correction
+    (`needs_correction`) has its clock paused and raises nothing until the supplement resumes it.
+    """
     running = await session.scalars(
         select(Task).where(
             Task.status == "dispatched", Task.promised_deadline.is_not(None), Task.warning_level != "red"
