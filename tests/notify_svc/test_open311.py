@@ -310,6 +310,20 @@ async def test_updates_show_routing_and_the_reply(open311: NotifyHarness) -> Non
     shown = (await open311.client.get(f"{API}/requests/{fund}.json")).json()[0]
     assert shown["status"] == "closed" and shown["status_notes"] == "请携带身份证和购房合同到公积金中心办理。"
 
+    # Reopened (the operator, for the citizen) and answered again: open, then closed with the new answer.
+    ops = open311.headers(subject="ops-1", role="ops")
+    reopened = await open311.client.post(f"/v1/tickets/{fund}/reopen", json={"reason": "材料清单不完整"}, headers=ops)
+    assert reopened.status_code == 200
+    assert (await open311.client.get(f"{API}/requests/{fund}.json")).json()[0]["status"] == "open"
+    await reply(open311, fund, "GJJ", "还需提供婚姻状况证明。")
+    updates = (await open311.client.get(f"{API}/servicerequestupdates.json")).json()
+    assert [(u["status"], u["description"]) for u in updates] == [
+        ("open", "已分派至承办部门 GJJ"),
+        ("closed", "承办部门已答复（该答复后已重新办理）"),
+        ("open", "已重新办理"),
+        ("closed", "还需提供婚姻状况证明。"),
+    ]
+
 
 async def test_personal_data_never_appears_in_reads(open311: NotifyHarness) -> None:
     request_id = await filed_id(

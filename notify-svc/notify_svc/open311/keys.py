@@ -17,6 +17,7 @@ development default (`dev-open311-key`) of the settings.
 import hashlib
 import logging
 import re
+from functools import lru_cache
 
 from notify_svc.settings import Settings
 
@@ -30,11 +31,16 @@ def digest(api_key: str) -> str:
 
 
 def allowed_digests(settings: Settings) -> frozenset[str]:
+    return _digests(tuple(settings.open311_api_keys), production=settings.environment == "production")
+
+
+@lru_cache(maxsize=8)  # settings do not change while notify runs: read (and warn) once
+def _digests(entries: tuple[str, ...], *, production: bool) -> frozenset[str]:
     digests = set()
-    for entry in (item.strip() for item in settings.open311_api_keys):
+    for entry in (item.strip() for item in entries):
         if _SHA256_HEX.match(entry.lower()):
             digests.add(entry.lower())
-        elif settings.environment != "production":
+        elif not production:
             digests.add(digest(entry))
         else:
             log.warning("open311_api_keys: an entry is not a SHA-256 hex digest; ignored in production")

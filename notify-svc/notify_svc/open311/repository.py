@@ -14,7 +14,7 @@ OPEN311_SOURCE = "open311"
 MAX_RESULTS = 1000
 
 
-def _public() -> Select[tuple[Ticket]]:
+def _public() -> Select[Ticket]:
     return select(Ticket).where(Ticket.source == OPEN311_SOURCE)
 
 

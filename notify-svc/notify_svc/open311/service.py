@@ -22,7 +22,10 @@ from notify_svc.tickets.models import Ticket
 from notify_svc.tickets.schemas import Contact, TicketCreate
 
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default span of GET requests
-CONTENT_MAX = 2000  # TicketCreate.content
+# The ticket service's limit of a ticket's content (category heading included).
+CONTENT_MAX = next(
+    rule.max_length for rule in TicketCreate.model_fields["content"].metadata if hasattr(rule, "max_length")
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

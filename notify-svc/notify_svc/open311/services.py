@@ -4,11 +4,12 @@ ticket's status reads in Open311's two states."""
 from dataclasses import dataclass
 
 from notify_svc.tickets.models import OPEN_STATUSES
+from notify_svc.tickets.schemas import TicketType
 
 # Raise this date whenever the services below change: clients cache the list by it (discovery).
 SERVICES_CHANGESET = "2026-05-01T00:00:00+08:00"
 
-TICKET_TYPE_NAMES = {
+TICKET_TYPE_NAMES: dict[TicketType, str] = {
     "consultation": "咨询",
     "query": "求助",
     "suggestion": "建议",
@@ -44,7 +45,7 @@ CATEGORIES = (
 @dataclass(frozen=True)
 class Service:
     code: str
-    ticket_type: str
+    ticket_type: TicketType
     category: Category
 
     @property
