@@ -8,6 +8,7 @@ from intake_svc.applications.router import router as applications_router
 from intake_svc.catalog_client import CatalogClient
 from intake_svc.licences.client import LicenceSource, NoLicences, NotifyLicences
 from intake_svc.materials.router import router as materials_router
+from intake_svc.materials.s3 import S3Storage
 from intake_svc.materials.storage import LocalDiskStorage, Storage
 from intake_svc.prefill.providers import (
     CircuitBreaker,
@@ -40,13 +41,14 @@ def create_app(
         )
         runtime.extras["prefiller"] = Prefiller(_providers(settings, provider_transport))
         runtime.extras["licences"] = _licences(settings, licence_transport)
-        assert settings.storage_dir is not None  # set by the settings validator
-        runtime.extras["storage"] = storage or LocalDiskStorage(settings.storage_dir)
+        runtime.extras["storage"] = storage or _storage(settings)
 
     async def close_clients(app: FastAPI, runtime: Runtime) -> None:
         await runtime.extras["catalog"].close()
         await runtime.extras["prefiller"].close()
         await runtime.extras["licences"].close()
+        if isinstance(runtime.extras["storage"], S3Storage):
+            await runtime.extras["storage"].close()
 
     return create_service_app(
         settings,
@@ -95,3 +97,19 @@ def _licences(settings: Settings, transport: httpx.AsyncBaseTransport | None) ->
         ),
         transport=transport,
     )
+
+
+def _storage(settings: Settings) -> Storage:
+    if settings.storage_backend == "s3":
+        # The settings validator made sure every S3 setting is there.
+        assert settings.s3_endpoint and settings.s3_bucket and settings.s3_access_key and settings.s3_secret_key
+        return S3Storage(
+            endpoint=settings.s3_endpoint,
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key.get_secret_value(),
+            timeout=settings.s3_timeout_seconds,
+        )
+    assert settings.storage_dir is not None  # set by the settings validator
+    return LocalDiskStorage(settings.storage_dir)

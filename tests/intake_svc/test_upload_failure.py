@@ -1,5 +1,6 @@
 """An upload that fails half-way (the disk fills up) leaves no material record behind."""
 
+from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,11 @@ from tests.intake_svc.test_materials import T01, _file_count
 class HalfWrittenDisk(LocalDiskStorage):
     """A disk that fills up in the middle of a write (outside the project: the filesystem)."""
 
-    async def put(self, key: str, data: bytes) -> None:
+    async def put(self, key: str, chunks: AsyncIterable[bytes], *, size: int, sha256: str) -> None:
+        received = b"".join([chunk async for chunk in chunks])
         path = self.root / (key + ".partial")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data[: len(data) // 2])
+        path.write_bytes(received[: size // 2])
         raise OSError(28, "No space left on device")
 
 

@@ -1,23 +1,27 @@
 """Materials API: uploads and commitments of an application; signed downloads for departments."""
 
+import logging
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import StreamingResponse
 
 from intake_svc.applications.router import changeable
 from intake_svc.applications.schemas import CommitmentRead
 from intake_svc.deps import StorageDep
 from intake_svc.materials import repository, service
-from intake_svc.materials.errors import LinkInvalid, MaterialNotFound
+from intake_svc.materials.errors import LinkInvalid, MaterialNotFound, MaterialStorageFailed
+from intake_svc.materials.incoming import receive
 from intake_svc.materials.schemas import CommitmentCreate, MaterialRead
+from intake_svc.materials.storage import StorageError, StoredObjectMissing
 from intake_svc.settings import Settings
 from onevisit.auth import CurrentIdentity
 from onevisit.service import RuntimeDep, SessionDep
 from onevisit.signing import verify_signed_path
 
 router = APIRouter(tags=["materials"])
+log = logging.getLogger("intake_svc.materials")
 
 
 @router.post("/v1/applications/{application_id}/materials", status_code=201, response_model=MaterialRead)
@@ -33,16 +37,13 @@ async def upload_material(
     """Upload one material file (size limit, type by content, SHA-256); it serves every item needing it."""
     settings: Settings = runtime.settings  # type: ignore[assignment]
     application = await changeable(session, application_id, identity)
-    # One byte more than allowed is enough to know the file is too large.
-    data = await file.read(settings.max_upload_bytes + 1)
     return await service.upload(
         session,
         storage=storage,
         application=application,
         identity=identity,
         material_code=material_code,
-        filename=file.filename or "",
-        data=data,
+        file=await receive(file),
         max_bytes=settings.max_upload_bytes,
     )
 
@@ -59,7 +60,7 @@ async def sign_commitment(
 
 @router.get(
     "/v1/materials/{material_id}/content",
-    response_class=Response,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}, "application/ofd": {}}}},
 )
 async def download_material(
@@ -69,7 +70,7 @@ async def download_material(
     session: SessionDep,
     storage: StorageDep,
     runtime: RuntimeDep,
-) -> Response:
+) -> StreamingResponse:
     """Download a material file by the signed, expiring link dispatch hands to the department."""
     path = f"/v1/materials/{material_id}/content"
     if not verify_signed_path(path, expires=expires, sig=sig, secret=runtime.settings.internal_secret):
@@ -77,9 +78,20 @@ async def download_material(
     record = await repository.get_file(session, material_id)
     if record is None:
         raise MaterialNotFound()
-    data = await storage.get(record.storage_key)
-    return Response(
-        data,
+    try:
+        chunks = await storage.read(record.storage_key)
+    except StoredObjectMissing as exc:
+        log.error("material file %s has a record but no stored object: %r", material_id, exc)
+        raise MaterialNotFound("材料文件已不在存储中") from exc
+    except StorageError as exc:
+        log.error("material file %s could not be read: %r", material_id, exc)
+        raise MaterialStorageFailed("材料文件暂时无法读取，请稍后再试") from exc
+    return StreamingResponse(
+        chunks,
         media_type=record.content_type,
-        headers={"ETag": f'"{record.sha256}"', "Cache-Control": "private, no-store"},
+        headers={
+            "Content-Length": str(record.size),
+            "ETag": f'"{record.sha256}"',
+            "Cache-Control": "private, no-store",
+        },
     )

@@ -1,6 +1,6 @@
 """Uploads (一套材料), signed downloads for departments, commitments (告知承诺)."""
 
-import hashlib
+import logging
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,12 +16,14 @@ from intake_svc.materials.errors import (
     MaterialTooLarge,
     UnsupportedMaterialType,
 )
-from intake_svc.materials.filetypes import sniff
+from intake_svc.materials.incoming import IncomingFile
 from intake_svc.materials.models import Commitment, MaterialFile
 from intake_svc.materials.schemas import CommitmentCreate, MaterialRead
-from intake_svc.materials.storage import Storage
+from intake_svc.materials.storage import Storage, StorageError
 from onevisit.auth import Identity
 from onevisit.db import utcnow
+
+log = logging.getLogger("intake_svc.materials")
 
 
 def _accepts_uploads(application: Application) -> bool:
@@ -39,8 +41,7 @@ async def upload(
     application: Application,
     identity: Identity,
     material_code: str,
-    filename: str,
-    data: bytes,
+    file: IncomingFile,
     max_bytes: int,
 ) -> MaterialRead:
     if not _accepts_uploads(application):
@@ -49,27 +50,27 @@ async def upload(
     if material is None or material.get("issued_by_item"):
         # A material an earlier item issues is never asked for; one not in the set is not needed.
         raise MaterialNotRequested(f"本申请不需要提交材料 {material_code}")
-    if len(data) > max_bytes:
+    if file.size > max_bytes:
         raise MaterialTooLarge(f"材料文件不能超过 {max_bytes // (1024 * 1024)} MB", max_bytes=max_bytes)
-    content_type = sniff(data)
-    if content_type is None:
+    if file.content_type is None:
         raise UnsupportedMaterialType("仅支持 PDF、JPEG、PNG、OFD 格式的文件（按文件内容识别）")
     file_id = uuid.uuid4()
     key = f"{application.id}/{file_id}"
     # The file is stored whole before its record exists: a failure on the way leaves no record
     # that points at nothing; a record that cannot be written takes its file with it.
     try:
-        await storage.put(key, data)
-    except OSError as exc:
+        await storage.put(key, file.chunks(), size=file.size, sha256=file.sha256)
+    except (OSError, StorageError) as exc:
+        log.error("material %s of application %s not stored: %r", key, application.id, exc)
         raise MaterialStorageFailed() from exc
     record = MaterialFile(
         id=file_id,
         application_id=application.id,
         material_code=material_code,
-        filename=(filename or material_code)[:255],
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        filename=(file.filename or material_code)[:255],
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
         storage_key=key,
         uploaded_by=identity.subject,
         uploaded_at=utcnow(),
