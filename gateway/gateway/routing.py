@@ -75,7 +75,16 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^/v1/tickets/[^/]+/reply$", "notify", DEPARTMENT | OPS, family="tickets", methods=frozenset({"POST"})),
     _rule(r"^/v1/tickets(/.*)?$", "notify", EVERY_USER_ROLE, family="tickets"),
     _rule(r"^/open311/.*$", "notify", EVERY_USER_ROLE, family="tickets", methods=READS, public=True),
-    _rule(r"^/open311/.*$", "notify", EVERY_USER_ROLE, family="tickets", methods=WRITES),
+    # Filing is public at the gateway: Open311 client systems authenticate with the form's api_key,
+    # which notify checks (open311/keys.py).
+    _rule(
+        r"^/open311/v2/requests\.[A-Za-z0-9]+$",
+        "notify",
+        EVERY_USER_ROLE,
+        family="tickets",
+        methods=frozenset({"POST"}),
+        public=True,
+    ),
     _rule(r"^/v1/admin/stats(/.*)?$", "notify", OPS),
     # intake: drafts, materials, submission; material links are signed by dispatch and checked by intake
     _rule(r"^/v1/applications/[^/]+/materials$", "intake", APPLICANTS_AND_CLERKS, family="applications", upload=True),

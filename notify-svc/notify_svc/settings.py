@@ -10,6 +10,10 @@ from onevisit.settings import ServiceSettings
 Channel = Literal["inbox", "sms", "mini_program"]
 
 
+# sha256("dev-open311-key"): the development Open311 client's key, never valid in production.
+DEV_OPEN311_KEY_DIGEST = "909f414b50045ffa04c1893dd485a4774d0902e9af6bce3b13bd3f967980a0ab"
+
+
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore")
 
@@ -57,7 +61,8 @@ class Settings(ServiceSettings):
     escalation_poll_seconds: float = 60.0
     # 好差评: working days a department has to answer a bad rating (整改).
     follow_up_days: int = 5
-    # Open311 GeoReport v2: API keys allowed to POST requests (development default only).
+    # Open311 GeoReport v2: SHA-256 hex digests of the API keys allowed to POST requests
+    # (see open311/keys.py); outside production the default admits the key `dev-open311-key`.
     open311_api_keys: list[str] = Field(default_factory=list)
     public_base_url: str = "http://127.0.0.1:8000"
 
@@ -68,5 +73,5 @@ class Settings(ServiceSettings):
         if self.provider_test_mode is None:
             self.provider_test_mode = self.environment != "production"
         if not self.open311_api_keys and self.environment != "production":
-            self.open311_api_keys = ["dev-open311-key"]
+            self.open311_api_keys = [DEV_OPEN311_KEY_DIGEST]
         return self

@@ -103,3 +103,20 @@ def test_the_hotline_answers_from_the_catalog_when_a_ticket_is_filed(gateway: ht
     unrelated = gateway.post("/v1/tickets", json={"type": "suggestion", "content": "ＸＹＺ"}, headers=auth)
     assert unrelated.status_code == 201, unrelated.text
     assert unrelated.json()["instant_answer"] is None
+
+
+def test_an_open311_client_files_through_the_gateway_with_its_api_key(gateway: httpx.Client) -> None:
+    """No login: the Open311 client system's api_key (the development one here) is its credential."""
+    form = {
+        "service_code": "complaint-business",
+        "description": "路边餐馆油烟扰民，希望有关部门处理",
+        "address_string": "广州市越秀区某路1号",
+    }
+    refused = gateway.post("/open311/v2/requests.json", data={**form, "api_key": "not-a-key"})
+    assert refused.status_code == 403, refused.text
+    filed = gateway.post("/open311/v2/requests.json", data={**form, "api_key": "dev-open311-key"})
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()[0]["service_request_id"]
+    read = gateway.get(f"/open311/v2/requests/{request_id}.json")
+    assert read.status_code == 200, read.text
+    assert read.json()[0]["status"] == "open" and read.json()[0]["service_code"] == "complaint-business"

@@ -50,7 +50,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "tickets": ("POST", "/v1/tickets", LOGGED_IN_PEOPLE | {"dept-system"}),
     "ticket reply": ("POST", "/v1/tickets/t1/reply", {"department", "ops", "dept-system"}),
     "open311 services": ("GET", "/open311/v2/services.json", ANYONE),
-    "open311 request": ("POST", "/open311/v2/requests.json", LOGGED_IN_PEOPLE | {"dept-system"}),
+    "open311 request": ("POST", "/open311/v2/requests.json", ANYONE),
     "dept tasks": ("GET", "/v1/dept/tasks", {"department", "dept-system"}),
     "dept result": ("POST", "/v1/dept/tasks/t1/result", {"department", "dept-system"}),
     "dept webhook": ("PUT", "/v1/dept/webhook", {"department", "dept-system"}),

@@ -10,8 +10,7 @@ key by generating a random one, giving it to the client system and adding its di
 and revokes it by removing the digest and restarting notify. A settings list beats a table here:
 there are a handful of client systems, keys change rarely, and no endpoint is needed to manage them.
 
-Outside production an entry that is not a digest is taken as a key itself: that is the
-development default (`dev-open311-key`) of the settings.
+An entry that is not a digest is ignored, with a warning: a plain key in configuration is a leak.
 """
 
 import hashlib
@@ -31,19 +30,17 @@ def digest(api_key: str) -> str:
 
 
 def allowed_digests(settings: Settings) -> frozenset[str]:
-    return _digests(tuple(settings.open311_api_keys), production=settings.environment == "production")
+    return _digests(tuple(settings.open311_api_keys))
 
 
 @lru_cache(maxsize=8)  # settings do not change while notify runs: read (and warn) once
-def _digests(entries: tuple[str, ...], *, production: bool) -> frozenset[str]:
+def _digests(entries: tuple[str, ...]) -> frozenset[str]:
     digests = set()
-    for entry in (item.strip() for item in entries):
-        if _SHA256_HEX.match(entry.lower()):
-            digests.add(entry.lower())
-        elif not production:
-            digests.add(digest(entry))
+    for entry in (item.strip().lower() for item in entries):
+        if _SHA256_HEX.match(entry):
+            digests.add(entry)
         else:
-            log.warning("open311_api_keys: an entry is not a SHA-256 hex digest; ignored in production")
+            log.warning("open311_api_keys: an entry is not a SHA-256 hex digest; ignored")
     return frozenset(digests)
 
 
