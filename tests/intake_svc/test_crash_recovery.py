@@ -92,6 +92,8 @@ async def test_event_committed_before_a_crash_goes_out_once_after_restart(
             "INTAKE_CATALOG_URL": f"http://127.0.0.1:{catalog_port}",
             "INTAKE_STORAGE_DIR": str(tmp_path / "materials"),
             "INTAKE_VAR_DIR": str(tmp_path),
+            # No notify-svc in this test: nothing listens there (another one may run on the default port).
+            "INTAKE_NOTIFY_URL": "http://127.0.0.1:9",
         }
         processes.append(
             uvicorn("catalog_svc.main:create_app", catalog_port, catalog_env, tmp_path / "catalog.log").start()

@@ -57,7 +57,7 @@ class LocalDiskStorage:
         await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
         try:
-            handle = await asyncio.to_thread(open, temporary, "wb")
+            handle = await asyncio.to_thread(self._create, temporary)
             try:
                 digest = hashlib.sha256()
                 async for chunk in chunks:
@@ -72,6 +72,10 @@ class LocalDiskStorage:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def _create(path: Path) -> BinaryIO:
+        return open(path, "wb")
 
     async def read(self, key: str) -> AsyncIterator[bytes]:
         try:
