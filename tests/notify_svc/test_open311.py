@@ -319,7 +319,7 @@ async def test_updates_show_routing_and_the_reply(open311: NotifyHarness) -> Non
     updates = (await open311.client.get(f"{API}/servicerequestupdates.json")).json()
     assert [(u["status"], u["description"]) for u in updates] == [
         ("open", "已分派至承办部门 GJJ"),
-        ("closed", "承办部门已答复（该答复后已重新办理）"),
+        ("closed", "请携带身份证和购房合同到公积金中心办理。"),
         ("open", "已重新办理"),
         ("closed", "还需提供婚姻状况证明。"),
     ]

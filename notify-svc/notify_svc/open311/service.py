@@ -205,8 +205,9 @@ def _update_text(ticket: Ticket, action: str, detail: dict[str, Any], is_last_re
     if action == "reopened":
         return "已重新办理"
     if action == "replied":
-        # The ticket keeps only its latest reply; an earlier one was superseded by a reopening.
-        return public_text(ticket.reply, ticket) if is_last_reply else "承办部门已答复（该答复后已重新办理）"
+        # Replies logged before the history kept their text show the latest reply, or a placeholder.
+        text = detail.get("reply") or (ticket.reply if is_last_reply else None)
+        return public_text(text, ticket) if text else "承办部门已答复（该答复后已重新办理）"
     return "已办结"
 
 

@@ -256,7 +256,8 @@ async def reply(
         ticket,
         actor=identity.department or identity.subject,
         action="replied",
-        detail={"on_time": ticket.replied_on_time},
+        # The text too: a reopening replaces `ticket.reply`, the history keeps every answer given.
+        detail={"on_time": ticket.replied_on_time, "reply": text},
     )
     await _tell_submitter(
         session,
