@@ -4,6 +4,10 @@ and the parallelism with departments that take 1 s each.
 Real nats-server (file storage), real catalog and dispatch apps with their lifespans (relay,
 consumers) on SQLite files, the department simulator on NATS; all in this process's event loop,
 so the figures include no HTTP hop (dispatch has none on this path). `python -m benchmarks.bench_dispatch`.
+
+As the tests do, ONEVISIT_TEST_DATABASE_URL (PostgreSQL: a fresh schema per service and run,
+dropped afterwards) and ONEVISIT_TEST_NATS_URL (a running nats-server) replace SQLite and the
+nats-server started here.
 """
 
 import asyncio
@@ -28,7 +32,7 @@ from onevisit.bus import Bus
 from onevisit.db import create_engine, create_session_factory
 from onevisit.events import Applicant, ApplicationSubmitted
 from onevisit.migrations import upgrade_database
-from tests.support.infra import NatsServer
+from tests.support.infra import EXTERNAL_DATABASE_URL, EXTERNAL_NATS_URL, NatsServer, TestDatabase
 
 # Six items of 新生儿出生一件事: I03, I07, I09 start at once; I04 and I06 wait for I03, I05 for I04.
 ITEMS = ["I03", "I04", "I05", "I06", "I07", "I09"]
@@ -59,17 +63,30 @@ def event_for(bundle: dict[str, Any]) -> ApplicationSubmitted:
 
 async def run(workdir: Path, nats_url: str, delay: float, phase: str) -> None:
     namespace = f"bench{uuid.uuid4().hex[:8]}"
-    catalog_url = f"sqlite+aiosqlite:///{workdir}/catalog-{namespace}.db"
-    dispatch_url = f"sqlite+aiosqlite:///{workdir}/dispatch-{namespace}.db"
-    await asyncio.to_thread(upgrade_database, "catalog_svc", catalog_url)
-    await asyncio.to_thread(upgrade_database, "dispatch_svc", dispatch_url)
-    engine = create_engine(catalog_url)
+    catalog_db = TestDatabase(workdir, f"catalog_{namespace}")
+    dispatch_db = TestDatabase(workdir, f"dispatch_{namespace}")
+    try:
+        await _measure(catalog_db, dispatch_db, namespace, nats_url, delay, phase)
+    finally:
+        await catalog_db.drop()
+        await dispatch_db.drop()
+
+
+async def _measure(
+    catalog_db: TestDatabase, dispatch_db: TestDatabase, namespace: str, nats_url: str, delay: float, phase: str
+) -> None:
+    for package, database in (("catalog_svc", catalog_db), ("dispatch_svc", dispatch_db)):
+        await asyncio.to_thread(upgrade_database, package, database.url, database.schema)
+    engine = create_engine(catalog_db.url, schema=catalog_db.schema)
     await seed_database(create_session_factory(engine))
     await engine.dispose()
     common = {"nats_url": nats_url, "bus_namespace": namespace, "log_level": "WARNING", "log_json": False}
-    catalog_app = create_catalog_app(CatalogSettings(database_url=catalog_url, **common))
+    catalog_app = create_catalog_app(
+        CatalogSettings(database_url=catalog_db.url, database_schema=catalog_db.schema, **common)
+    )
     dispatch_app = create_app(
-        Settings(database_url=dispatch_url, **common), catalog_transport=httpx.ASGITransport(app=catalog_app)
+        Settings(database_url=dispatch_db.url, database_schema=dispatch_db.schema, **common),
+        catalog_transport=httpx.ASGITransport(app=catalog_app),
     )
     profile = DepartmentProfile(delay_distribution="fixed", delay_min_seconds=delay, delay_max_seconds=delay)
     simulator_app = create_simulator_app(SimulatorSettings(nats_url=nats_url, bus_namespace=namespace, default=profile))
@@ -147,18 +164,23 @@ async def run(workdir: Path, nats_url: str, delay: float, phase: str) -> None:
                 f"{median / (CRITICAL_PATH * delay):.3f}",
                 flush=True,
             )
-        await bus.delete_streams()
-        await bus.close()
+    # Once the apps have stopped: deleting the streams under running consumers only makes them complain.
+    await bus.delete_streams()
+    await bus.close()
 
 
 async def main() -> None:
+    database = "PostgreSQL" if EXTERNAL_DATABASE_URL else "SQLite files"
+    print(f"dispatch on {database}, NATS {EXTERNAL_NATS_URL or 'started here (file storage)'}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server = NatsServer(Path(tmp) / "nats").start()
+        server = None if EXTERNAL_NATS_URL else NatsServer(Path(tmp) / "nats").start()
+        nats_url = EXTERNAL_NATS_URL or server.url  # type: ignore[union-attr]
         try:
-            await run(Path(tmp), server.url, 0.0, "latency")
-            await run(Path(tmp), server.url, 1.0, "parallelism")
+            await run(Path(tmp), nats_url, 0.0, "latency")
+            await run(Path(tmp), nats_url, 1.0, "parallelism")
         finally:
-            server.stop()
+            if server is not None:
+                server.stop()
 
 
 if __name__ == "__main__":
