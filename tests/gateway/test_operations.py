@@ -4,6 +4,7 @@ import uuid
 
 import httpx
 
+from gateway.apidocs.merge import merge_documents
 from gateway.routing import routes_path
 from onevisit.consumer import DeadLetter
 from onevisit.db import create_engine, create_session_factory, utcnow
@@ -30,6 +31,39 @@ async def test_one_openapi_document_merges_the_services_and_the_gateway(
     refs = str(document).count("#/components/schemas/")
     missing = [name for name in _referenced(document) if name not in document["components"]["schemas"]]
     assert refs and not missing
+
+
+OPEN311_RESPONSES = {
+    "200": {"description": "services", "content": {"text/xml": {}}},
+    "404": {"description": "Open311 error", "content": {"text/xml": {}}},
+}
+
+
+async def test_merged_document_describes_the_gateways_own_problems(
+    make_gateway: GatewayFactory, catalog_url: str, stopped_url: str
+) -> None:
+    # Found by schemathesis: the gateway's own 404 on a routed path was problem+json, which the
+    # service's document did not list; and its 503/504 for a service down or slow were undocumented.
+    down = {f"{name}_url": stopped_url for name in ("intake", "dispatch", "notify")}
+    async with make_gateway(catalog_url=catalog_url, upstream_read_retries=0, **down) as gateway:
+        paths = (await gateway.get("/openapi.json")).json()["paths"]
+    routed = paths["/v1/bundles/{code}"]["get"]["responses"]
+    own = paths["/v1/auth/login"]["post"]["responses"]
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for responses in (routed, own):
+        assert responses["4XX"]["content"]["application/problem+json"]["schema"] == problem
+    assert routed["503"]["content"]["application/problem+json"]["schema"] == problem
+    assert routed["504"]["content"]["application/problem+json"]["schema"] == problem
+    assert routed["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/BundleRead"}
+    merged = merge_documents(
+        {"paths": {}},
+        {"notify": {"paths": {"/open311/v2/services.{format}": {"get": {"responses": OPEN311_RESPONSES}}}}},
+    )
+    open311 = merged["paths"]["/open311/v2/services.{format}"]["get"]["responses"]
+    assert set(open311["404"]["content"]) == {"text/xml", "application/problem+json"}
+    assert open311["200"] == OPEN311_RESPONSES["200"]
+    # The gateway answers its own paths itself: no service to be down.
+    assert "503" not in own and "504" not in own
 
 
 def _referenced(node: object) -> set[str]:
