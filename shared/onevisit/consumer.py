@@ -18,7 +18,7 @@ from typing import Any
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -75,10 +75,20 @@ Handler = Callable[[AsyncSession, Any, MessageContext], Awaitable[None]]
 
 @dataclass
 class Route:
-    """Which model a subject's payload is, and what handles it."""
+    """Which model a subject's payload is, and what handles it (None: acknowledge, nothing to do)."""
 
     model: type[BaseModel]
-    handle: Handler
+    handle: Handler | None
+
+
+class _Unread(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# Events a consumer sees but does not act on (a wildcard filter, or a NATS server before 2.10
+# that cannot filter several subjects): acked at once, with no transaction and no record, since
+# redelivering them changes nothing.
+IGNORE = Route(_Unread, None)
 
 
 @dataclass
@@ -173,6 +183,10 @@ class ConsumerRunner:
         key = headers.get("Nats-Msg-Id") or f"{msg.metadata.stream}:{msg.metadata.sequence.stream}"
         ctx = MessageContext(subject=subject, key=key, headers=headers, deliveries=deliveries)
         route = self.consumer.route_for(subject)
+        if route is not None and route.handle is None:
+            await msg.ack()
+            MESSAGES_CONSUMED.labels(self.consumer.name, "ignored").inc()
+            return
         try:
             if route is None:
                 raise PermanentError(f"no handler for subject {subject}")
@@ -203,6 +217,7 @@ class ConsumerRunner:
 
     async def _handle_once(self, route: Route, payload: Any, ctx: MessageContext) -> bool:
         """Run the handler and record the message in one transaction; False if seen before."""
+        assert route.handle is not None  # IGNORE routes are acked before this
         async with self.session_factory() as session:
             seen = await session.scalar(
                 select(ProcessedMessage.message_key).where(

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from onevisit.bus import Bus
 from onevisit.consumer import (
+    IGNORE,
     Consumer,
     ConsumerRunner,
     DeadLetter,
@@ -104,6 +105,38 @@ async def test_message_that_can_never_succeed_goes_to_dead_letters(make_database
     errors = sorted(letter.error for letter in letters)
     assert "application unknown" in errors[0] or "application unknown" in errors[1]
     assert any("does not match" in e for e in errors)
+    await engine.dispose()
+
+
+async def test_ignored_events_are_acked_without_a_transaction_or_a_record(make_database, bus: Bus) -> None:
+    engine = await _platform_database(make_database)
+    sessions = create_session_factory(engine)
+    handled: list[uuid.UUID] = []
+
+    async def handle(session, event: ApplicationWithdrawn, ctx: MessageContext) -> None:
+        handled.append(event.application_id)
+
+    consumer = Consumer(
+        name="test-ignore",
+        stream="APPLICATIONS",
+        filter_subject="onevisit.application.>",
+        routes={ApplicationWithdrawn.subject: Route(ApplicationWithdrawn, handle), "onevisit.application.>": IGNORE},
+    )
+    await bus.publish_raw("onevisit.application.something_new", b'{"anything": 1}', msg_id="new-1")
+    withdrawn = ApplicationWithdrawn(application_id=uuid.uuid4())
+    await bus.publish_event(withdrawn)
+    runner = ConsumerRunner(bus, sessions, consumer)
+    task = asyncio.create_task(runner.run())
+    try:
+        await eventually(lambda: _async(handled == [withdrawn.application_id]))
+        info = await bus.js.consumer_info(bus.stream("APPLICATIONS"), "test-ignore")
+        assert info.num_ack_pending == 0 and info.num_pending == 0  # the ignored one was acked too
+    finally:
+        runner.stop()
+        await task
+    async with sessions() as session:
+        keys = (await session.scalars(select(ProcessedMessage.message_key))).all()
+        assert keys == [str(withdrawn.event_id)] and not (await session.scalars(select(DeadLetter))).all()
     await engine.dispose()
 
 

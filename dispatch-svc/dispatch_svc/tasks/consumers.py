@@ -2,23 +2,18 @@
 
 import re
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch_svc.catalog_client import BundleVersionNotFound, CatalogClient
 from dispatch_svc.settings import Settings
 from dispatch_svc.tasks import service
-from onevisit.consumer import Consumer, MessageContext, PermanentError, Route
+from onevisit.consumer import IGNORE, Consumer, MessageContext, PermanentError, Route
 from onevisit.contracts import DepartmentResult
 from onevisit.events import ApplicationSubmitted, ApplicationSupplemented, ApplicationWithdrawn
 
 # Departments are asked to publish results with Nats-Msg-Id `result-<task id>-<attempt>`;
 # when they do, an answer to an earlier attempt of a corrected task is recognised and ignored.
 _RESULT_ID = re.compile(r"^result-(?P<task>[0-9a-f-]{36})-(?P<attempt>\d+)$")
-
-
-class _AnyEvent(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 def application_consumer(*, settings: Settings, catalog: CatalogClient) -> Consumer:
@@ -39,9 +34,6 @@ def application_consumer(*, settings: Settings, catalog: CatalogClient) -> Consu
         """The applicant withdrew: end every open task."""
         await service.withdraw(session, event=event)
 
-    async def pass_over(session: AsyncSession, event: _AnyEvent, ctx: MessageContext) -> None:
-        """Dispatch's own events, seen only on servers that cannot filter them out (before 2.10)."""
-
     return Consumer(
         name="dispatch-applications",
         stream="APPLICATIONS",
@@ -50,7 +42,8 @@ def application_consumer(*, settings: Settings, catalog: CatalogClient) -> Consu
             ApplicationSubmitted.subject: Route(ApplicationSubmitted, on_submitted),
             ApplicationSupplemented.subject: Route(ApplicationSupplemented, on_supplemented),
             ApplicationWithdrawn.subject: Route(ApplicationWithdrawn, on_withdrawn),
-            "onevisit.application.>": Route(_AnyEvent, pass_over),
+            # Dispatch's own events, seen only on servers that cannot filter them out (before 2.10).
+            "onevisit.application.>": IGNORE,
         },
     )
 

@@ -6,20 +6,16 @@ before acting, so a late or replayed event never moves an application backwards.
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake_svc.applications import repository
 from intake_svc.applications.models import Application, ApplicationTask
 from intake_svc.applications.service import TERMINAL
-from onevisit.consumer import Consumer, MessageContext, PermanentError, Route
+from onevisit.consumer import IGNORE, Consumer, MessageContext, PermanentError, Route
 from onevisit.db import utcnow
 from onevisit.events import (
     ApplicationCompleted,
     ApplicationCorrectionRequested,
-    ApplicationSubmitted,
-    ApplicationSupplemented,
-    ApplicationWithdrawn,
     TaskDecided,
     TaskDispatched,
 )
@@ -140,15 +136,6 @@ async def on_completed(session: AsyncSession, event: ApplicationCompleted, ctx: 
     )
 
 
-async def _ignore(session: AsyncSession, event: Any, ctx: MessageContext) -> None:
-    """Our own events share the stream (intake recorded them when it wrote them); events added to
-    the stream later are none of intake's business until a handler says otherwise."""
-
-
-class _AnyEvent(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
 def _move(application: Application, status: str) -> None:
     application.status = status
     application.updated_at = utcnow()
@@ -164,9 +151,8 @@ def progress_consumer() -> Consumer:
             TaskDecided.subject: Route(TaskDecided, on_task_decided),
             ApplicationCorrectionRequested.subject: Route(ApplicationCorrectionRequested, on_correction_requested),
             ApplicationCompleted.subject: Route(ApplicationCompleted, on_completed),
-            ApplicationSubmitted.subject: Route(ApplicationSubmitted, _ignore),
-            ApplicationWithdrawn.subject: Route(ApplicationWithdrawn, _ignore),
-            ApplicationSupplemented.subject: Route(ApplicationSupplemented, _ignore),
-            "onevisit.application.>": Route(_AnyEvent, _ignore),
+            # Our own events share the stream (intake recorded them when it wrote them); events
+            # added to the stream later are none of intake's business until a handler says so.
+            "onevisit.application.>": IGNORE,
         },
     )

@@ -5,13 +5,12 @@ Idempotent twice over: the runner records each message id, and every effect is k
 application and the step (unique constraints), so a re-published event with a new id adds nothing.
 """
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notify_svc.deliveries import repository as deliveries_repository
 from notify_svc.deliveries import service as deliveries
 from notify_svc.settings import Settings
-from onevisit.consumer import Consumer, MessageContext, Route
+from onevisit.consumer import IGNORE, Consumer, MessageContext, Route
 from onevisit.events import (
     ApplicationCompleted,
     ApplicationCorrectionRequested,
@@ -26,16 +25,6 @@ CONSUMER_NAME = "notify-applications"
 
 class ApplicationNotYetKnown(Exception):
     """A decision arrived before the submission it belongs to: retried (with backoff) until it has."""
-
-
-class OtherApplicationEvent(BaseModel):
-    """Any other event on the stream (task dispatched, supplemented, later ones): nothing to tell."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
-async def ignore(session: AsyncSession, event: OtherApplicationEvent, ctx: MessageContext) -> None:
-    """Events notify does not act on are acknowledged, not dead-lettered."""
 
 
 def application_consumer(settings: Settings) -> Consumer:
@@ -117,6 +106,7 @@ def application_consumer(settings: Settings) -> Consumer:
             ApplicationCorrectionRequested.subject: Route(ApplicationCorrectionRequested, on_correction_requested),
             ApplicationCompleted.subject: Route(ApplicationCompleted, on_completed),
             ApplicationWithdrawn.subject: Route(ApplicationWithdrawn, on_withdrawn),
-            "onevisit.application.>": Route(OtherApplicationEvent, ignore),
+            # Any other event (supplemented, later ones): nothing to tell; acknowledged, not dead-lettered.
+            "onevisit.application.>": IGNORE,
         },
     )
