@@ -37,6 +37,21 @@ class Applicant(BaseModel):
     kind: Literal["person", "company"] = "person"
 
 
+class Deficiency(BaseModel):
+    """A material accepted missing at submission (容缺受理), which the applicant supplies later.
+
+    `items` are the codes of the chosen items that need it: their departments start at once,
+    their time-limit clocks stand still until the material arrives.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    material_code: str
+    name: str | None = None
+    items: list[str] = Field(default_factory=list)
+    supplement_by: datetime = Field(description="end of the last working day to supply it, Beijing time")
+
+
 class ApplicationSubmitted(Event):
     subject: ClassVar[str] = "onevisit.application.submitted"
 
@@ -47,6 +62,7 @@ class ApplicationSubmitted(Event):
     applicant: Applicant
     form_data: dict[str, Any] = Field(default_factory=dict)
     materials: list[dict[str, Any]] = Field(default_factory=list)
+    deficiencies: list[Deficiency] = Field(default_factory=list, description="materials accepted missing (容缺)")
 
 
 class ApplicationWithdrawn(Event):

@@ -92,7 +92,14 @@ async def test_deficiency_is_supplied_later_once(intake: Intake, bus: Bus) -> No
         json={"material_code": "DNA_REPORT", "text": "本人承诺所述属实。"},
         headers=intake.as_(),
     )
-    assert (await intake.client.post(f"/v1/applications/{draft['id']}/submit", headers=intake.as_())).status_code == 202
+    submit = await intake.client.post(f"/v1/applications/{draft['id']}/submit", headers=intake.as_())
+    assert submit.status_code == 202
+    # Dispatch learns of the deficiency with the submission: which items need it, and by when.
+    submitted_event = await next_event(bus, "onevisit.application.submitted")
+    [deficiency] = submitted_event["deficiencies"]
+    assert deficiency["material_code"] == "NONMARITAL_STMT" and deficiency["items"] == ["TA"]
+    assert deficiency["supplement_by"] == submit.json()["deficiencies"][0]["supplement_by"]
+    assert "NONMARITAL_STMT" not in {m["material_code"] for m in submitted_event["materials"]}
     statement = (await intake.upload(draft["id"], "NONMARITAL_STMT")).json()
     response = await intake.client.post(
         f"/v1/applications/{draft['id']}/supplement", json={"materials": [statement["id"]]}, headers=intake.as_()

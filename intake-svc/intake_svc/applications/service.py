@@ -49,7 +49,14 @@ from intake_svc.prefill.providers import Prefiller, Subject
 from onevisit.auth import Identity
 from onevisit.db import utcnow
 from onevisit.errors import ProblemDetail, ValidationFailed
-from onevisit.events import Applicant, ApplicationSubmitted, ApplicationSupplemented, ApplicationWithdrawn, Event
+from onevisit.events import (
+    Applicant,
+    ApplicationSubmitted,
+    ApplicationSupplemented,
+    ApplicationWithdrawn,
+    Event,
+)
+from onevisit.events import Deficiency as SubmittedDeficiency
 from onevisit.idempotency import record_response, recorded_response, request_fingerprint
 from onevisit.outbox import OutboxMessage
 
@@ -378,6 +385,7 @@ async def submit(
         applicant=_applicant_event(application),
         form_data=application.form_data,
         materials=file_records + satisfied,
+        deficiencies=_submitted_deficiencies(accepted, statuses),
         trace=headers.get("traceparent"),
     )
     _publish(session, event, headers)
@@ -399,6 +407,21 @@ async def submit(
             session, scope=scope, key=idempotency_key, request_hash=fingerprint, status_code=202, response=body
         )
     return 202, body
+
+
+def _submitted_deficiencies(accepted: list[Deficiency], statuses: list[MaterialStatus]) -> list[SubmittedDeficiency]:
+    """The deficiencies as dispatch needs them: with the items that need each material, so it
+    pauses those tasks' clocks and sends their departments the material when it arrives."""
+    items_of = {s.code: s.items for s in statuses}
+    return [
+        SubmittedDeficiency(
+            material_code=d.material_code,
+            name=d.name,
+            items=list(items_of.get(d.material_code, [])),
+            supplement_by=d.supplement_by,
+        )
+        for d in accepted
+    ]
 
 
 def _file_record(file: MaterialFile) -> dict[str, Any]:
