@@ -2,8 +2,9 @@
 through the gateway of a real stack as a role the routing table lets through, answers no 5xx and
 nothing its document does not describe, and every refusal is problem+json in Chinese.
 
-Path identifiers are drawn half the time from resources that exist (a published bundle, the
-citizen's draft, a ticket), so the checks reach past 404 into the services' logic.
+An operation whose path names a bundle, an application or a ticket runs twice: with generated
+identifiers (404s, odd characters) and with ones that exist (the newborn bundle, the citizen's
+draft, a ticket), so the checks reach past 404 into the services' logic.
 
 Operations with a defect owned by another service are kept out of the main test and listed in
 KNOWN_DEFECTS, each run on its own: xfail while the defect reproduces, a failure once it no longer
@@ -33,7 +34,7 @@ from schemathesis.schemas import APIOperation
 
 from gateway.routing import match_rule
 from onevisit.devstack import Stack
-from tests.e2e.flow import CITIZEN, login
+from tests.e2e.flow import CITIZEN, login, newborn_bundle_code
 
 # Bounded so the whole module stays within a few minutes on two cores: the coverage phase adds
 # its boundary cases on top of these.
@@ -119,15 +120,11 @@ def tokens(stack: Stack) -> dict[str, dict[str, str]]:
         return {role: login(client, body) for role, body in LOGINS.items()}
 
 
-def _existing_resources(stack: Stack, tokens: dict[str, dict[str, str]]) -> dict[str, list[str]]:
-    """Identifiers that exist, so generated requests reach past 404."""
+def _existing_ids(stack: Stack, tokens: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Path identifiers that exist, so generated requests reach past 404 into the services' logic."""
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
-        bundles = client.get("/v1/bundles", params={"limit": 100})
-        assert bundles.status_code == 200, bundles.text
-        codes = [bundle["code"] for bundle in bundles.json()["items"]]
-        draft = client.post(
-            "/v1/applications", json={"bundle_code": codes[0], "answers": {}}, headers=tokens["citizen"]
-        )
+        code = newborn_bundle_code(client)
+        draft = client.post("/v1/applications", json={"bundle_code": code, "answers": {}}, headers=tokens["citizen"])
         assert draft.status_code == 201, draft.text
         ticket = client.post(
             "/v1/tickets",
@@ -135,28 +132,39 @@ def _existing_resources(stack: Stack, tokens: dict[str, dict[str, str]]) -> dict
             headers=tokens["citizen"],
         )
         assert ticket.status_code == 201, ticket.text
-    return {"bundle_codes": codes, "application_ids": [draft.json()["id"]], "ticket_ids": [ticket.json()["id"]]}
+    return {"code": code, "application_id": draft.json()["id"], "ticket_id": ticket.json()["id"]}
 
 
-@pytest.fixture(scope="module")
-def merged_schema(stack: Stack, tokens: dict[str, dict[str, str]]) -> schemathesis.BaseSchema:
-    document = httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()
-    assert document["info"]["x-services-missing"] == [], document["info"]
-    existing = _existing_resources(stack, tokens)
-    half_the_time = 0.5
+@dataclass(frozen=True)
+class Schemas:
+    """The merged document loaded twice: identifiers generated, and identifiers that exist."""
+
+    generated_ids: schemathesis.BaseSchema
+    existing_ids: schemathesis.BaseSchema
+    existing: dict[str, str]
+
+
+def _load(document: dict[str, Any], base_url: str, parameters: dict[str, str]) -> schemathesis.BaseSchema:
     config = schemathesis.Config.from_dict(
         {
-            "base-url": stack.gateway_url,
-            "dictionaries": {name: {"values": values} for name, values in existing.items()},
-            "parameters": {
-                "path.code": {"dictionary": "bundle_codes", "probability": half_the_time},
-                "path.application_id": {"dictionary": "application_ids", "probability": half_the_time},
-                "path.ticket_id": {"dictionary": "ticket_ids", "probability": half_the_time},
-            },
+            "base-url": base_url,
+            "parameters": {f"path.{name}": value for name, value in parameters.items()},
             "generation": {"mode": "all", "deterministic": True, "database": "none"},
         }
     )
     return schemathesis.openapi.from_dict(document, config=config)
+
+
+@pytest.fixture(scope="module")
+def schemas(stack: Stack, tokens: dict[str, dict[str, str]]) -> Schemas:
+    document = httpx.get(f"{stack.gateway_url}/openapi.json", timeout=30).json()
+    assert document["info"]["x-services-missing"] == [], document["info"]
+    existing = _existing_ids(stack, tokens)
+    return Schemas(
+        generated_ids=_load(document, stack.gateway_url, {}),
+        existing_ids=_load(document, stack.gateway_url, existing),
+        existing=existing,
+    )
 
 
 CONFORMANCE_SETTINGS = settings(
@@ -177,9 +185,7 @@ def _call_and_validate(case: schemathesis.Case, tokens: dict[str, dict[str, str]
     case.call_and_validate(headers=headers, checks=CHECKS, additional_checks=[problem_details], timeout=30)
 
 
-def failures_of(
-    schema: schemathesis.BaseSchema, operation: APIOperation, tokens: dict[str, dict[str, str]], stack: Stack
-) -> str | None:
+def failures_of(operation: APIOperation, tokens: dict[str, dict[str, str]], stack: Stack) -> str | None:
     """Run one operation's examples, coverage cases (boundaries, invalid values) and generated cases;
     schemathesis' report of what failed, or None.
 
@@ -187,7 +193,7 @@ def failures_of(
     because its lazy mode reads a pytest attribute pytest 9 no longer has (`_nodeid`).
     """
     test = build_operation_test(
-        config=schema.config,
+        config=operation.schema.config,
         operation=operation,
         test_func=lambda case: _call_and_validate(case, tokens, stack),
         given_kwargs={},
@@ -205,30 +211,39 @@ def _label(defect: KnownDefect) -> str:
     return f"{defect.method} {defect.path}"
 
 
-def test_every_operation_conforms(
-    merged_schema: schemathesis.BaseSchema, tokens: dict[str, dict[str, str]], stack: Stack
-) -> None:
+def _runs(schemas: Schemas, operation: APIOperation) -> list[tuple[str, APIOperation]]:
+    """The operation with generated identifiers and, when every one of them can name something
+    that exists, again with those."""
+    runs = [(operation.label, operation)]
+    names = set(re.findall(r"\{([^}]+)\}", operation.path))
+    if names and names <= schemas.existing.keys():
+        runs.append((f"{operation.label} (existing ids)", schemas.existing_ids[operation.path][operation.method]))
+    return runs
+
+
+def test_every_operation_conforms(schemas: Schemas, tokens: dict[str, dict[str, str]], stack: Stack) -> None:
     known = {_label(defect) for defect in KNOWN_DEFECTS}
-    operations = [result.ok() for result in merged_schema.get_all_operations()]
+    operations = [result.ok() for result in schemas.generated_ids.get_all_operations()]
     tested = [operation for operation in operations if operation.label not in known]
     # Every path of API.md's families is in the document; a shrunken document must not pass quietly.
     assert len(tested) >= 60, [operation.label for operation in operations]
+    runs = [run for operation in tested for run in _runs(schemas, operation)]
     failures = {}
-    for operation in tested:
-        report = failures_of(merged_schema, operation, tokens, stack)
+    for label, operation in runs:
+        report = failures_of(operation, tokens, stack)
         if report is not None:
-            failures[operation.label] = report
-    assert not failures, f"{len(failures)} of {len(tested)} operations fail:\n\n" + "\n\n".join(
-        f"=== {label} (as {role_for(*label.split(' ', 1))})\n{report}" for label, report in failures.items()
+            failures[label] = report
+    assert not failures, f"{len(failures)} of {len(runs)} runs fail:\n\n" + "\n\n".join(
+        f"=== {label} (as {role_for(*label.split(' ')[:2])})\n{report}" for label, report in failures.items()
     )
 
 
 @pytest.mark.parametrize("defect", KNOWN_DEFECTS, ids=_label)
 def test_known_defect_still_fails(
-    defect: KnownDefect, merged_schema: schemathesis.BaseSchema, tokens: dict[str, dict[str, str]], stack: Stack
+    defect: KnownDefect, schemas: Schemas, tokens: dict[str, dict[str, str]], stack: Stack
 ) -> None:
-    operation = merged_schema[defect.path][defect.method]
-    report = failures_of(merged_schema, operation, tokens, stack)
+    operation = schemas.generated_ids[defect.path][defect.method]
+    report = failures_of(operation, tokens, stack)
     if report is None:
         pytest.fail(f"{_label(defect)} now conforms: remove it from KNOWN_DEFECTS so the main test covers it")
     pytest.xfail(f"{defect.owner}: {defect.what}\n{report}")
