@@ -24,6 +24,36 @@ class MaterialLink(BaseModel):
     expires_at: datetime | None = None
 
 
+class PendingMaterial(BaseModel):
+    """A material accepted missing (容缺受理): work on the task may start, the material follows.
+
+    When the applicant supplies it, the task is sent again with the same `task_id` and a higher
+    `attempt`: its link is then in `materials` and it is gone from `pending_materials`.
+    """
+
+    material_code: str
+    name: str | None = None
+    supplement_by: datetime = Field(description="the applicant's deadline to supply it")
+
+
+class LicenceMaterial(BaseModel):
+    """A material the applicant's existing electronic licence stands in for (免提交): there is no file.
+
+    Verify it with `GET /v1/licences/{number}/verify?holder={holder_sha256}` (through the gateway):
+    valid, not revoked, not expired, and held by this applicant.
+    """
+
+    material_code: str
+    number: str = Field(description="licence number (证照编号)")
+    type_code: str | None = Field(default=None, description="licence type code (证照类型代码)")
+    type_name: str | None = None
+    identifier: str | None = Field(default=None, description="electronic licence identifier (电子证照标识)")
+    issuer_name: str | None = None
+    holder_sha256: str | None = Field(
+        default=None, description="sha256 (hex) of the applicant's upper-cased ID: the `holder` of the verification"
+    )
+
+
 class DepartmentTask(BaseModel):
     """One item of one application, sent to the department that handles the item."""
 
@@ -54,11 +84,19 @@ class DepartmentTask(BaseModel):
     department_code: str
     form_data: dict[str, Any] = Field(default_factory=dict, description="only the fields this item needs")
     materials: list[MaterialLink] = Field(default_factory=list)
+    licence_materials: list[LicenceMaterial] = Field(
+        default_factory=list, description="materials an electronic licence stands in for (免提交): no file to fetch"
+    )
+    pending_materials: list[PendingMaterial] = Field(
+        default_factory=list, description="materials accepted missing (容缺); the task comes again when they arrive"
+    )
     upstream_results: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="outputs of the items this one depends on, by item code"
     )
     deadline: datetime | None = None
-    attempt: int = Field(default=1, description="rises when a corrected task is sent again")
+    attempt: int = Field(
+        default=1, description="rises when the task is sent again: after a correction, or when a pending material came"
+    )
 
 
 class CorrectionRequest(BaseModel):

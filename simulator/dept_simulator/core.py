@@ -1,6 +1,9 @@
 """The simulated departments: NATS-native ones consume tasks and publish results; webhook ones
 receive signed POSTs and post results over HTTP. Both de-duplicate by (task id, attempt), as
-every department must: a task may be delivered more than once."""
+every department must: a task may be delivered more than once.
+
+A task that still lists `pending_materials` (容缺受理) is taken on but not decided: as a real
+department, the simulator decides once the material arrives, in the task's next attempt."""
 
 import asyncio
 import json
@@ -54,6 +57,7 @@ class Simulator:
         self.behaviour = Behaviour(settings.seed)
         self.seen = Seen()
         self.answered: Counter[str] = Counter()
+        self.held_for_materials: Counter[str] = Counter()
         self.bus: Bus | None = None
         self.http = httpx.AsyncClient(base_url=settings.gateway_url, timeout=10, transport=http_transport)
         self._slots = asyncio.Semaphore(settings.max_in_flight)
@@ -127,6 +131,9 @@ class Simulator:
                 await msg.ack()  # a webhook department gets this task by HTTP instead
                 return
             self.seen.first_time(f"{task.task_id}-{task.attempt}")
+            if self._holds(task):
+                await msg.ack()
+                return
             await asyncio.sleep(self.behaviour.delay(profile))
             result = self.behaviour.decide(task, profile)
             assert self.bus is not None
@@ -169,9 +176,15 @@ class Simulator:
         if self.behaviour.fails_http(profile):
             return 503
         task = DepartmentTask.model_validate_json(body)
-        if self.seen.first_time(f"{task.task_id}-{task.attempt}"):
+        if self.seen.first_time(f"{task.task_id}-{task.attempt}") and not self._holds(task):
             self._spawn(self._answer_http(task))
         return 202
+
+    def _holds(self, task: DepartmentTask) -> bool:
+        """Whether the task waits for materials accepted missing: it comes again when they arrive."""
+        if task.pending_materials:
+            self.held_for_materials[task.department_code] += 1
+        return bool(task.pending_materials)
 
     async def _answer_http(self, task: DepartmentTask) -> None:
         profile = self.settings.profile(task.department_code)
@@ -217,6 +230,7 @@ class Simulator:
     def stats(self) -> dict[str, Any]:
         return {
             "answered": dict(self.answered),
+            "held_for_materials": dict(self.held_for_materials),
             "tasks_seen": len(self.seen.deliveries),
             "redeliveries": sum(n - 1 for n in self.seen.deliveries.values()),
         }

@@ -3,6 +3,7 @@ signatures (onevisit.signing's check, with the age limit)."""
 
 import time
 import uuid
+from datetime import UTC, datetime
 
 from nats.js.api import StreamInfo
 
@@ -11,7 +12,7 @@ from dept_simulator.behaviour import Behaviour
 from dept_simulator.core import Simulator
 from dept_simulator.settings import DepartmentProfile, SimulatorSettings
 from onevisit.bus import Bus
-from onevisit.contracts import DepartmentResult, DepartmentTask, task_subject
+from onevisit.contracts import DepartmentResult, DepartmentTask, PendingMaterial, task_subject
 from onevisit.signing import webhook_headers
 from tests.support.infra import eventually
 
@@ -55,6 +56,40 @@ async def test_a_redelivered_task_yields_one_result(bus: Bus, nats_url: str, bus
     assert result.task_id == task.task_id and result.decision == "approved"
     assert result.outputs["certificate_number"].startswith("TAX")
     assert message.headers and message.headers["Nats-Msg-Id"] == f"result-{task.task_id}-1"
+
+
+async def test_a_task_waiting_for_a_material_is_decided_only_when_the_material_comes(
+    bus: Bus, nats_url: str, bus_namespace: str
+) -> None:
+    settings = SimulatorSettings(nats_url=nats_url, bus_namespace=bus_namespace, seed=1)
+    app = create_app(settings)
+    waiting = _task().model_copy(
+        update={
+            "pending_materials": [
+                PendingMaterial(material_code="BANK_ACCT", supplement_by=datetime(2026, 12, 4, 15, 59, 59, tzinfo=UTC))
+            ]
+        }
+    )
+    complete = waiting.model_copy(update={"attempt": 2, "pending_materials": []})
+    async with app.router.lifespan_context(app):
+        await bus.publish_json(task_subject("tax"), waiting.model_dump(mode="json"), msg_id="task-waiting-1")
+
+        async def held() -> bool:
+            return app.state.simulator.stats()["held_for_materials"] == {"tax": 1}
+
+        await eventually(held)
+        info: StreamInfo = await bus.js.stream_info(bus.stream("RESULTS"))
+        assert info.state.messages == 0  # taken on, not decided
+
+        await bus.publish_json(task_subject("tax"), complete.model_dump(mode="json"), msg_id="task-waiting-2")
+
+        async def results() -> int:
+            info: StreamInfo = await bus.js.stream_info(bus.stream("RESULTS"))
+            return info.state.messages
+
+        await eventually(results)
+    message = await bus.js.get_last_msg(bus.stream("RESULTS"), bus.subject("onevisit.dept.tax.result"))
+    assert message.headers and message.headers["Nats-Msg-Id"] == f"result-{waiting.task_id}-2"
 
 
 async def test_a_webhook_department_takes_only_fresh_tasks_signed_with_its_secret() -> None:

@@ -5,10 +5,11 @@ counted and the deadline is the end (23:59:59 Beijing time) of the Nth working d
 year tables come from `chinese_calendar`, replaced or extended by the file named in the dispatch
 setting `holidays_file` (else by the platform-wide ONEVISIT_HOLIDAYS_FILE).
 
-A correction pauses the clock: from the department's `needs_correction` until the applicant's
-supplement the task uses none of its time and raises no warning, and on resume both deadlines
-move on by the working days the clock stood still. An open deficiency (容缺) would pause it the
-same way, but `application.submitted` does not say which materials were accepted missing yet.
+The clock stands still while the department waits for the applicant: from the department's
+`needs_correction` until the applicant's supplement, and while a material of the item accepted
+missing at submission (容缺) is not supplied yet (the task is out with its department meanwhile).
+Paused, the task uses none of its time and raises no warning; on resume both deadlines move on
+by the working days the clock stood still. `tasks.service._sync_clock` decides when.
 """
 
 import functools
@@ -44,7 +45,12 @@ def set_deadlines(task: Task, *, start: datetime, calendar: WorkingCalendar) -> 
 
 def is_paused(task: Task) -> bool:
     """Whether the clock stands still: an open pause interval."""
-    return any(interval.get("to") is None for interval in task.paused_intervals)
+    return stands_still(task.paused_intervals)
+
+
+def stands_still(paused_intervals: list[dict[str, Any]]) -> bool:
+    """Whether these pause intervals (a task's `paused_intervals`) leave one open."""
+    return any(interval.get("to") is None for interval in paused_intervals)
 
 
 def pause(task: Task, *, at: datetime, reason: str) -> None:

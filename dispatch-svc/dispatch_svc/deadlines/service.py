@@ -19,8 +19,10 @@ LEVELS = {"none": 0, "yellow": 1, "red": 2}
 async def scan(session: AsyncSession, *, now: datetime, yellow_threshold: float) -> int:
     """Raise every warning now due; returns how many this call raised.
 
-    Only tasks out with their department count: one waiting for the applicant's correction
-    (`needs_correction`) has its clock paused and raises nothing until the supplement resumes it.
+    Only tasks out with their department count, and only while their clock runs: one waiting for
+    the applicant's correction (`needs_correction`), or out with its department but waiting for a
+    material accepted missing (容缺), has its clock paused and raises nothing until the supplement
+    resumes it.
     """
     running = await session.scalars(
         select(Task).where(
@@ -29,6 +31,8 @@ async def scan(session: AsyncSession, *, now: datetime, yellow_threshold: float)
     )
     raised = 0
     for task in running.all():
+        if clock.is_paused(task):
+            continue
         share = clock.share_used(task, now=now)
         if share is None or task.promised_deadline is None:
             continue
@@ -61,18 +65,24 @@ async def scan(session: AsyncSession, *, now: datetime, yellow_threshold: float)
 
 
 async def on_time_rates(session: AsyncSession, *, department: str | None, now: datetime) -> list[OnTimeRate]:
-    """Per department: tasks decided by the department within the promised deadline, and open overdue ones."""
-    query = select(Task.department_code, Task.status, Task.decided_by, Task.decided_at, Task.promised_deadline).where(
-        Task.promised_deadline.is_not(None), Task.dispatched_at.is_not(None)
-    )
+    """Per department: tasks decided by the department within the promised deadline, and open
+    overdue ones (a task whose clock is paused is not overdue: its deadline moves on at the resume)."""
+    query = select(
+        Task.department_code,
+        Task.status,
+        Task.decided_by,
+        Task.decided_at,
+        Task.promised_deadline,
+        Task.paused_intervals,
+    ).where(Task.promised_deadline.is_not(None), Task.dispatched_at.is_not(None))
     if department:
         query = query.where(Task.department_code == department)
     decided: dict[str, int] = defaultdict(int)
     on_time: dict[str, int] = defaultdict(int)
     overdue: dict[str, int] = defaultdict(int)
-    for code, status, decided_by, decided_at, deadline in (await session.execute(query)).all():
+    for code, status, decided_by, decided_at, deadline, paused_intervals in (await session.execute(query)).all():
         if status == "dispatched":
-            overdue[code] += now > deadline
+            overdue[code] += now > deadline and not clock.stands_still(paused_intervals)
         elif status in {"approved", "rejected", "needs_correction"} and decided_by != "automatic":
             decided[code] += 1
             on_time[code] += decided_at <= deadline

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from onevisit.contracts import CorrectionRequest, MaterialLink
+from onevisit.contracts import CorrectionRequest, LicenceMaterial, MaterialLink, PendingMaterial
 
 
 class TaskRead(BaseModel):
@@ -41,6 +41,12 @@ class TaskRead(BaseModel):
     attempt: int
     form_data: dict[str, Any]
     materials: list[MaterialLink]
+    licence_materials: list[LicenceMaterial] = Field(
+        default_factory=list, description="materials an electronic licence stands in for (免提交): verify, no file"
+    )
+    pending_materials: list[PendingMaterial] = Field(
+        default_factory=list, description="materials accepted missing (容缺), not supplied yet"
+    )
     upstream_results: dict[str, dict[str, Any]]
     outputs_expected: list[str] = Field(default_factory=list)
     deadline: datetime | None = Field(description="the promised deadline (承诺时限)")

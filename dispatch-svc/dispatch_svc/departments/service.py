@@ -88,6 +88,8 @@ async def read_task(session: AsyncSession, *, department: str, task_id: uuid.UUI
         form_data=messages.task_form_data(task=task, form_data=application.form_data),
         # Signed now, so a clerk opening an old task still gets links that work.
         materials=messages.material_links(task=task, application=application, settings=settings),
+        licence_materials=messages.licence_materials(task=task, application=application),
+        pending_materials=messages.pending_materials(task=task, application=application),
         upstream_results=task.upstream_results,
         outputs_expected=list(task.result_outputs),
         deadline=task.promised_deadline,

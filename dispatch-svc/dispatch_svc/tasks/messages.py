@@ -1,11 +1,13 @@
 """The department task message: only what the item needs (data minimisation), signed links."""
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 from dispatch_svc.settings import Settings
+from dispatch_svc.tasks import deficiencies
 from dispatch_svc.tasks.models import DispatchApplication, Task
-from onevisit.contracts import DepartmentTask, MaterialLink
+from onevisit.contracts import DepartmentTask, LicenceMaterial, MaterialLink, PendingMaterial
 from onevisit.contracts import task_subject as _task_subject
 from onevisit.db import utcnow
 from onevisit.signing import sign_path
@@ -80,6 +82,39 @@ def material_links(
     return links
 
 
+def licence_materials(*, task: Task, application: DispatchApplication) -> list[LicenceMaterial]:
+    """The item's materials an existing electronic licence stands in for (免提交): the licence to
+    verify instead of a file to fetch; the holder digest is what the verification asks for."""
+    wanted = set(task.material_codes)
+    holder = str(application.applicant.get("subject") or "").strip().upper()
+    holder_sha256 = hashlib.sha256(holder.encode()).hexdigest() if holder else None
+    found = []
+    for material in application.materials:
+        licence = material.get("licence")
+        if material.get("material_code") not in wanted or material.get("source") != "licence" or not licence:
+            continue
+        found.append(
+            LicenceMaterial(
+                material_code=material["material_code"],
+                number=licence["number"],
+                type_code=licence.get("type_code"),
+                type_name=licence.get("type_name"),
+                identifier=licence.get("identifier"),
+                issuer_name=licence.get("issuer_name"),
+                holder_sha256=holder_sha256,
+            )
+        )
+    return found
+
+
+def pending_materials(*, task: Task, application: DispatchApplication) -> list[PendingMaterial]:
+    """The item's materials accepted missing (容缺) and not supplied yet."""
+    return [
+        PendingMaterial(material_code=d["material_code"], name=d.get("name"), supplement_by=d["supplement_by"])
+        for d in deficiencies.open_for(task, application.deficiencies)
+    ]
+
+
 def department_task(*, task: Task, application: DispatchApplication, settings: Settings) -> dict[str, Any]:
     body = DepartmentTask(
         task_id=task.id,
@@ -89,6 +124,8 @@ def department_task(*, task: Task, application: DispatchApplication, settings: S
         department_code=task.department_code,
         form_data=task_form_data(task=task, form_data=application.form_data),
         materials=material_links(task=task, application=application, settings=settings),
+        licence_materials=licence_materials(task=task, application=application),
+        pending_materials=pending_materials(task=task, application=application),
         upstream_results=task.upstream_results,
         deadline=task.promised_deadline,
         attempt=task.attempt,

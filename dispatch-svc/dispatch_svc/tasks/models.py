@@ -27,6 +27,9 @@ class DispatchApplication(Base):
     status: Mapped[str] = mapped_column(String(30), default="in_progress", index=True)
     form_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     materials: Mapped[list[Any]] = mapped_column(default=list)
+    # Materials accepted missing (容缺): [{"material_code", "name", "items": [item codes],
+    # "supplement_by": iso, "supplied_at": iso | null}]; an open one pauses the clocks of its items' tasks.
+    deficiencies: Mapped[list[Any]] = mapped_column(default=list)
     # Rises with every correction request; tasks sent again after a supplement belong to the new wave.
     wave: Mapped[int] = mapped_column(default=1)
     trace: Mapped[str | None] = mapped_column(String(100), default=None)

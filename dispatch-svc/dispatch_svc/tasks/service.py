@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch_svc.deadlines import clock
 from dispatch_svc.departments import webhooks
 from dispatch_svc.settings import Settings
-from dispatch_svc.tasks import instant, messages
+from dispatch_svc.tasks import deficiencies, instant, messages
 from dispatch_svc.tasks import repository as repo
 from dispatch_svc.tasks.models import DispatchApplication, Task, TaskEvent
 from onevisit.contracts import DepartmentResult
@@ -106,6 +106,7 @@ async def accept_submission(
         status="in_progress",
         form_data=event.form_data,
         materials=event.materials,
+        deficiencies=deficiencies.recorded(event.deficiencies),
         trace=event.trace,
         submitted_at=event.occurred_at,
     )
@@ -178,8 +179,20 @@ async def _send(
         ),
     )
     if automatic is not None:
-        _decide(session, application=application, task=task, result=automatic, actor="automatic", now=now)
+        _decide(
+            session, application=application, task=task, result=automatic, actor="automatic", now=now, settings=settings
+        )
         return
+    # A material accepted missing (容缺) does not hold the task back: the department starts work,
+    # sees the material under `pending_materials`, and the clock waits for the applicant.
+    _sync_clock(task, application=application, now=now, settings=settings)
+    await _publish_task(session, application=application, task=task, settings=settings, now=now)
+
+
+async def _publish_task(
+    session: AsyncSession, *, application: DispatchApplication, task: Task, settings: Settings, now: datetime
+) -> None:
+    """The task message of the current attempt, to the department's subject and its webhook if any."""
     body = messages.department_task(task=task, application=application, settings=settings)
     headers = {"Nats-Msg-Id": messages.task_message_id(task)}
     if application.trace:
@@ -195,6 +208,23 @@ async def _send(
     await webhooks.enqueue_if_registered(session, task=task, body=body, now=now)
 
 
+def _sync_clock(task: Task, *, application: DispatchApplication, now: datetime, settings: Settings) -> None:
+    """Keep a started task's clock still exactly while its department waits for the applicant:
+    a correction asked for, or a material accepted missing (容缺) and not supplied yet. An ended
+    task's clock runs no more: a pause still open closes at the decision."""
+    if task.clock_started_at is None:
+        return
+    waiting_for = None
+    if task.status == "needs_correction":
+        waiting_for = "needs_correction"
+    elif not task.ended and deficiencies.open_for(task, application.deficiencies):
+        waiting_for = "deficiency"
+    if waiting_for:
+        clock.pause(task, at=now, reason=waiting_for)
+    else:
+        clock.resume(task, at=now, calendar=clock.working_calendar(settings.holidays_file))
+
+
 def _decide(
     session: AsyncSession,
     *,
@@ -203,6 +233,7 @@ def _decide(
     result: DepartmentResult,
     actor: str,
     now: datetime,
+    settings: Settings,
 ) -> None:
     task.reason = result.reason
     task.outputs = dict(result.outputs)
@@ -210,8 +241,6 @@ def _decide(
     task.corrections = [c.model_dump(exclude_none=True) for c in result.corrections]
     task.decided_by = actor
     task.decided_at = result.decided_at if actor != "automatic" else now
-    if result.decision == "needs_correction":
-        clock.pause(task, at=now, reason="needs_correction")
     _transition(
         session,
         task,
@@ -220,6 +249,7 @@ def _decide(
         at=now,
         detail={"reason": result.reason, "attempt": task.attempt, "corrections": task.corrections},
     )
+    _sync_clock(task, application=application, now=now, settings=settings)
     _emit(
         session,
         application,
@@ -378,7 +408,7 @@ async def apply_result(
     tasks = await repo.tasks_of(session, application.id)
     task = next(t for t in tasks if t.id == task.id)
     now = utcnow()
-    _decide(session, application=application, task=task, result=result, actor=actor, now=now)
+    _decide(session, application=application, task=task, result=result, actor=actor, now=now, settings=settings)
     if task.status == "rejected":
         _cancel_dependents(session, application=application, tasks=tasks, rejected=task, now=now)
     await _settle(session, application=application, tasks=tasks, settings=settings)
@@ -416,23 +446,65 @@ def _merge_materials(current: Iterable[dict[str, Any]], supplied: Iterable[dict[
 
 
 async def supplement(session: AsyncSession, *, event: ApplicationSupplemented, settings: Settings) -> None:
-    """The applicant's one supplement: merge it, and send again only the tasks that asked for it."""
+    """The applicant's one supplement: the answer to a correction request, materials accepted
+    missing (容缺), or both. Only the tasks that asked for a correction are sent again; a task out
+    with its department that waited for a supplied material gets it in a follow-up; each clock
+    runs again once nothing it waits for is missing."""
     application = await repo.get_application(session, event.application_id, lock=True)
-    if application is None or application.status != "correction_requested":
+    if application is None or application.status not in {"in_progress", "correction_requested"}:
         return
+    now = utcnow()
     application.form_data = _merge(application.form_data, event.form_data)
     application.materials = _merge_materials(application.materials, event.materials)
+    application.deficiencies, filled = deficiencies.fill(application.deficiencies, event.materials, at=now)
+    tasks = await repo.tasks_of(session, application.id)
+    if application.status == "correction_requested":
+        _reopen_corrected(session, application=application, tasks=tasks, now=now)
+    for task in tasks:
+        _sync_clock(task, application=application, now=now, settings=settings)
+        supplied = [d["material_code"] for d in filled if deficiencies.concerns(d, task)]
+        if task.status == "dispatched" and supplied:
+            await _send_supplied_materials(
+                session, application=application, task=task, supplied=supplied, settings=settings, now=now
+            )
+    await _settle(session, application=application, tasks=tasks, settings=settings)
+
+
+def _reopen_corrected(
+    session: AsyncSession, *, application: DispatchApplication, tasks: list[Task], now: datetime
+) -> None:
+    """The correction request is answered: a new wave, in which the tasks that asked run again."""
     application.wave += 1
     application.status = "in_progress"
-    tasks = await repo.tasks_of(session, application.id)
-    now = utcnow()
     for task in tasks:
         if task.status == "needs_correction":
-            clock.resume(task, at=now, calendar=clock.working_calendar(settings.holidays_file))
             task.attempt += 1
             task.corrections = []
             _transition(session, task, "pending", actor="applicant", at=now, detail={"supplemented": True})
-    await _settle(session, application=application, tasks=tasks, settings=settings)
+
+
+async def _send_supplied_materials(
+    session: AsyncSession,
+    *,
+    application: DispatchApplication,
+    task: Task,
+    supplied: list[str],
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """A material the department works without (容缺) arrived: the same task again, attempt + 1,
+    with the material's link and without it among `pending_materials`. Departments already take a
+    higher attempt of a task as its replacement, so this needs no message kind of its own."""
+    task.attempt += 1
+    _transition(
+        session,
+        task,
+        "dispatched",
+        actor="applicant",
+        at=now,
+        detail={"attempt": task.attempt, "materials_supplied": supplied},
+    )
+    await _publish_task(session, application=application, task=task, settings=settings, now=now)
 
 
 async def find_task(session: AsyncSession, *, task_id: uuid.UUID) -> Task | None:
