@@ -211,6 +211,21 @@ async def test_a_supplement_with_no_deficiency_open_sends_nothing_again(
         assert [body["attempt"] for _, body in inbox.messages] == [1]
 
 
+async def test_a_supplement_that_overtakes_its_submission_is_applied_after_it(
+    catalog: Catalog, dispatch: Dispatch, bus: Bus
+) -> None:
+    bundle = await catalog.bundle()
+    event = _bank_account_missing(bundle, ["I07"])
+    async with DepartmentInbox(bus, "medical_insurance") as inbox:
+        # Intake's outbox sends in order, but a submission dispatch must retry (catalog down) falls behind.
+        supplement = ApplicationSupplemented(application_id=event.application_id, materials=[_bank_account_file()])
+        await publish(bus, supplement)
+        await publish(bus, event)
+        _, second = await inbox.attempt(event.application_id, 2)
+    assert second["pending_materials"] == [] and [m["material_code"] for m in second["materials"]] == ["BANK_ACCT"]
+    assert not clock.is_paused((await dispatch.tasks(event.application_id))["I07"])
+
+
 async def test_a_licence_standing_in_for_a_material_reaches_only_the_department_that_needs_it(
     catalog: Catalog, dispatch: Dispatch, bus: Bus, identity_header
 ) -> None:

@@ -1,7 +1,7 @@
 """A correction pauses the task's clock: no time used and no warning while the applicant is asked,
 and the supplement pushes both deadlines on by the working days the clock stood still.
 
-(Open deficiencies, 容缺, do not pause it yet: `application.submitted` does not carry them.)"""
+(An open deficiency, 容缺, pauses it the same way: test_deficiencies_and_licences.py.)"""
 
 from datetime import datetime, timedelta
 

@@ -40,6 +40,11 @@ class UnknownItems(Exception):
     """The application names items its pinned bundle version does not have."""
 
 
+class SupplementBeforeSubmission(Exception):
+    """A supplement for an application dispatch has not taken in yet (its submission is being
+    retried, say, while the catalog is down): not permanent, the consumer retries it later."""
+
+
 def _emit(session: AsyncSession, application: DispatchApplication, event: Event) -> None:
     headers = {"traceparent": application.trace} if application.trace else None
     session.add(OutboxMessage.from_event(event, headers=headers))
@@ -451,7 +456,10 @@ async def supplement(session: AsyncSession, *, event: ApplicationSupplemented, s
     with its department that waited for a supplied material gets it in a follow-up; each clock
     runs again once nothing it waits for is missing."""
     application = await repo.get_application(session, event.application_id, lock=True)
-    if application is None or application.status not in {"in_progress", "correction_requested"}:
+    if application is None:
+        # A deficiency may be supplied right after the submission: never drop it for arriving first.
+        raise SupplementBeforeSubmission(f"application {event.application_id} not taken in yet")
+    if application.status not in {"in_progress", "correction_requested"}:
         return
     now = utcnow()
     application.form_data = _merge(application.form_data, event.form_data)
