@@ -17,8 +17,8 @@ from pathlib import Path
 import aiohttp
 
 from catalog_svc.seed.loader import seed_database
-from gateway.migrate import upgrade as upgrade_gateway
 from onevisit.db import create_engine, create_session_factory
+from onevisit.migrations import upgrade_database
 from tests.support.infra import NatsServer, TestDatabase, free_port, migrate, unique_namespace, wait_for_port
 
 REQUESTS = int(os.environ.get("BENCH_GATEWAY_REQUESTS", "4000"))
@@ -79,7 +79,7 @@ async def run(workdir: Path) -> None:
         engine = create_engine(catalog_db.url, schema=catalog_db.schema)
         await seed_database(create_session_factory(engine))
         await engine.dispose()
-        await asyncio.to_thread(upgrade_gateway, gateway_db.url, gateway_db.schema)
+        await asyncio.to_thread(upgrade_database, "gateway", gateway_db.url, gateway_db.schema)
         catalog_port, gateway_port = free_port(), free_port()
         processes.append(
             uvicorn(

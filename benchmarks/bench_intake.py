@@ -25,10 +25,10 @@ from pathlib import Path
 import aiohttp
 
 from catalog_svc.seed.loader import seed_database
-from gateway.migrate import upgrade as upgrade_gateway
 from onevisit.auth import Identity, encode_internal_identity
 from onevisit.bus import Bus
 from onevisit.db import create_engine, create_session_factory
+from onevisit.migrations import upgrade_database
 from onevisit.settings import DEV_INTERNAL_SECRET
 from tests.support.infra import NatsServer, TestDatabase, free_port, migrate, unique_namespace, wait_for_port
 
@@ -74,7 +74,7 @@ async def run(label: str, workdir: Path, nats_url: str) -> None:
     try:
         await migrate("catalog_svc", databases["catalog"])
         await migrate("intake_svc", databases["intake"])
-        await asyncio.to_thread(upgrade_gateway, databases["gateway"].url, databases["gateway"].schema)
+        await asyncio.to_thread(upgrade_database, "gateway", databases["gateway"].url, databases["gateway"].schema)
         engine = create_engine(databases["catalog"].url, schema=databases["catalog"].schema)
         await seed_database(create_session_factory(engine))
         await engine.dispose()

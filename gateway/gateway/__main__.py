@@ -4,8 +4,8 @@ import argparse
 
 import uvicorn
 
-from gateway.migrate import upgrade
 from gateway.settings import Settings
+from onevisit.migrations import upgrade_database
 
 
 def main() -> None:
@@ -14,7 +14,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     if args.command == "migrate":
-        upgrade(settings.database_url, settings.database_schema)
+        upgrade_database("gateway", settings.database_url, settings.database_schema)
         return
     uvicorn.run("gateway.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
 

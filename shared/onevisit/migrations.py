@@ -20,7 +20,10 @@ from onevisit.db import UTCDateTime, engine_options, is_sqlite
 
 def alembic_config(package: str, url: str, schema: str | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(resources.files(package) / "migrations"))
+    # `<package>.migrations`, not `<package>` + "/migrations": run from the repository root, the
+    # project folder `gateway/` shadows the `gateway` package as a namespace package, while its
+    # subpackages still resolve to the real files.
+    config.set_main_option("script_location", str(resources.files(f"{package}.migrations")))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if schema:
         config.set_main_option("onevisit.schema", schema)

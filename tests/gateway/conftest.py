@@ -16,10 +16,9 @@ import httpx
 import pytest
 
 from gateway.main import create_app
-from gateway.migrate import upgrade as upgrade_gateway
 from gateway.settings import Settings
 from onevisit.migrations import upgrade_database
-from tests.support.infra import TestDatabase, drop_namespace, free_port, running_app, unique_namespace
+from tests.support.infra import TestDatabase, drop_namespace, free_port, migrate, running_app, unique_namespace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,8 +121,7 @@ async def make_gateway(
     """Factory of running gateways (migrated database, real NATS); every service defaults to the
     echo upstream under its own name; keyword arguments override settings."""
     database = make_database("gateway")
-    # Not tests.support.infra.migrate: see gateway/migrate.py for why the gateway finds its own.
-    await asyncio.to_thread(upgrade_gateway, database.url, database.schema)
+    await migrate("gateway", database)
 
     @asynccontextmanager
     async def start(
