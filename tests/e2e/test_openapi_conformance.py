@@ -35,6 +35,7 @@ from schemathesis.schemas import APIOperation
 from gateway.routing import match_rule
 from onevisit.devstack import Stack
 from tests.e2e.flow import CITIZEN, login, newborn_bundle_code
+from tests.support.infra import EXTERNAL_DATABASE_URL
 
 # Bounded so the whole module stays within a few minutes on two cores: the coverage phase adds
 # its boundary cases on top of these.
@@ -80,6 +81,17 @@ KNOWN_DEFECTS = (
         "a ticket merged into an earlier duplicate answers 200, but only 201 is documented",
     ),
 )
+if EXTERNAL_DATABASE_URL:
+    # SQLite ignores VARCHAR lengths, so this one shows only on PostgreSQL.
+    KNOWN_DEFECTS += (
+        KnownDefect(
+            "PUT",
+            "/v1/dept/webhook",
+            "dispatch-svc",
+            "WebhookIn.url (HttpUrl, up to 2083 characters) is stored in VARCHAR(1000): a longer URL "
+            "gives 500 (value too long) instead of 422",
+        ),
+    )
 
 
 def role_for(method: str, path_template: str) -> str:
