@@ -261,3 +261,35 @@ async def test_a_licence_standing_in_for_a_material_reaches_only_the_department_
     read = await dispatch.client.get(f"/v1/dept/tasks/{task['task_id']}", headers=clerk)
     assert read.status_code == 200 and read.json()["licence_materials"] == [licence]
     assert read.json()["pending_materials"] == []
+
+
+async def test_an_instant_item_with_a_pending_material_goes_to_its_department(
+    catalog: Catalog, dispatch: Dispatch, bus: Bus
+) -> None:
+    """秒批 decides on complete inputs only: I08 (生育登记) is decided by rule, unless a material is pending."""
+    bundle = await catalog.bundle()
+    complete = submitted(bundle, items=["I08"])
+    pending = submitted(bundle, items=["I08"]).model_copy(
+        update={
+            "deficiencies": [
+                Deficiency(
+                    material_code="MARRIAGE_CERT",
+                    name="结婚证",
+                    items=["I08"],
+                    supplement_by=datetime(2026, 12, 4, 23, 59, 59, tzinfo=CHINA_TZ),
+                )
+            ]
+        }
+    )
+    async with DepartmentInbox(bus, "health") as inbox:
+        await publish(bus, complete)
+        await publish(bus, pending)
+        _, sent = await inbox.attempt(pending.application_id, 1)
+    assert [p["material_code"] for p in sent["pending_materials"]] == ["MARRIAGE_CERT"]
+    assert (await dispatch.tasks(pending.application_id))["I08"].status == "dispatched"
+
+    async def decided_by_rule() -> bool:
+        return (await dispatch.tasks(complete.application_id))["I08"].status == "approved"
+
+    assert await eventually(decided_by_rule)
+    assert [body["application_id"] for _, body in inbox.messages] == [str(pending.application_id)]

@@ -171,7 +171,11 @@ async def _send(
         clock.set_deadlines(task, start=now, calendar=clock.working_calendar(settings.holidays_file))
     task.dispatched_at = now
     _transition(session, task, "dispatched", actor="dispatch", at=now, detail={"attempt": task.attempt})
-    automatic = instant.decide(task=task, form_data=application.form_data, materials=application.materials)
+    # 秒批 decides on complete inputs only: a material still pending (容缺) leaves it to the department.
+    waiting = deficiencies.open_for(task, application.deficiencies)
+    automatic = (
+        None if waiting else instant.decide(task=task, form_data=application.form_data, materials=application.materials)
+    )
     _emit(
         session,
         application,
