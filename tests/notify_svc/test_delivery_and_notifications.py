@@ -191,5 +191,8 @@ async def test_verify_a_licence_by_number_and_holder_hash(notify: NotifyHarness)
         "/v1/licences/NOPE/verify", params={"holder": holder_hash(CITIZEN)}, headers=system
     )
     assert unknown.json()["reason"] == "not_found"
+    department = notify.headers(subject="clerk-ga", role="department", department="GA")
+    by_department = await notify.client.get(url, params={"holder": holder_hash(CITIZEN)}, headers=department)
+    assert by_department.status_code == 200 and by_department.json()["valid"] is True
     citizen = await notify.client.get(url, params={"holder": holder_hash(CITIZEN)}, headers=notify.headers())
     assert citizen.status_code == 403

@@ -23,7 +23,8 @@ async def list_licences(session: SessionDep, identity: CurrentIdentity) -> Licen
 async def verify_licence(
     number: str,
     session: SessionDep,
-    _caller: Annotated[Identity, Depends(require_roles("system", "ops"))],
+    # Departments too: a task's licence materials (免提交) are verified here instead of a copy.
+    _caller: Annotated[Identity, Depends(require_roles("system", "department", "ops"))],
     holder: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{64}$", description="sha256 (hex) of the holder's ID")],
 ) -> LicenceVerification:
     """Whether the licence with this number is valid and belongs to the hashed holder (other systems)."""
