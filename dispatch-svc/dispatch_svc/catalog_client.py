@@ -1,6 +1,7 @@
 """Reads bundle versions from catalog-svc over HTTP; versions are immutable, so they are cached."""
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -27,7 +28,7 @@ class CatalogClient:
         if cached is not None:
             return cached
         try:
-            response = await self._client.get(f"/v1/bundles/{code}", params={"version": version})
+            response = await self._client.get(f"/v1/bundles/{quote(code, safe='')}", params={"version": version})
         except httpx.HTTPError as exc:
             raise CatalogUnavailable(f"无法读取事项目录：{exc.__class__.__name__}") from exc
         if response.status_code == 404:

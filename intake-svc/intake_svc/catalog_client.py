@@ -1,6 +1,7 @@
 """The catalog, read over HTTP: bundle details (immutable per version, so cached) and evaluate."""
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -31,7 +32,7 @@ class CatalogClient:
         """The bundle as published at `version`; versions never change, so one read is enough."""
         cached = self._bundles.get((code, version))
         if cached is None:
-            cached = await self._call("GET", f"/v1/bundles/{code}", params={"version": version})
+            cached = await self._call("GET", f"/v1/bundles/{quote(code, safe='')}", params={"version": version})
             self._bundles[(code, version)] = cached
         return cached
 
@@ -44,7 +45,7 @@ class CatalogClient:
             body["items"] = items
         if version is not None:
             body["version"] = version
-        return await self._call("POST", f"/v1/bundles/{code}/evaluate", json=body)
+        return await self._call("POST", f"/v1/bundles/{quote(code, safe='')}/evaluate", json=body)
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:

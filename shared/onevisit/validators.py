@@ -14,6 +14,10 @@ from zoneinfo import ZoneInfo
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
+# A bundle's code, its key in every URL (/v1/bundles/B01): services that take one from a caller
+# check it against this before building a catalog URL with it.
+BUNDLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,49}$"
+
 # Only the province part of an address code is checked: ID numbers keep the code of the place
 # at issuance, which may since have been abolished, so a full GB/T 2260 check would reject them.
 PROVINCE_CODES = frozenset(

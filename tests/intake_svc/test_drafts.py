@@ -103,6 +103,14 @@ async def test_unknown_bundle_is_404(intake: Intake) -> None:
     assert response.json()["code"] == "bundle_not_found"
 
 
+async def test_a_bundle_code_that_is_no_code_is_refused_before_any_catalog_call(intake: Intake) -> None:
+    """Found by schemathesis: codes went into the catalog URL as typed ('a/b' reached another path)."""
+    for code in ("a/b", "B01?x=1", "B\u0019", ""):
+        response = await intake.client.post("/v1/applications", json={"bundle_code": code}, headers=intake.as_())
+        assert response.status_code == 422, (code, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
 async def test_creating_a_draft_twice_with_one_idempotency_key_gives_one_draft(intake: Intake) -> None:
     headers = {**intake.as_(), "Idempotency-Key": "draft-1"}
     body = {"bundle_code": "B01", "answers": {}}

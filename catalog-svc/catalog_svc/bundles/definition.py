@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onevisit.validators import BUNDLE_CODE_PATTERN
+
 Code = str
 LimitUnit = Literal["working_days", "calendar_days"]
 AnswerValue = str | bool | list[str]
@@ -147,7 +149,7 @@ class Faq(Strict):
 class BundleDefinition(Strict):
     """A whole bundle (一件事), as an ops person edits it."""
 
-    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", examples=["B01"])
+    code: str = Field(pattern=BUNDLE_CODE_PATTERN, examples=["B01"])
     name: str = Field(examples=["新生儿出生一件事"])
     slug: str | None = Field(default=None, examples=["newborn_birth"])
     synonyms: list[str] = Field(default_factory=list, examples=[["生孩子", "新生儿落户"]])

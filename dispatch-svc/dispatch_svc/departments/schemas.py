@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
 from onevisit.contracts import CorrectionRequest, LicenceMaterial, MaterialLink, PendingMaterial
 
@@ -125,7 +125,10 @@ class ResultAccepted(BaseModel):
 class WebhookIn(BaseModel):
     """Where to POST this department's tasks, and the secret to sign them with."""
 
-    url: HttpUrl = Field(examples=["https://dept.example.gov.cn/onevisit/tasks"])
+    # 1000: the column's length (a longer URL would be a 500 on PostgreSQL, not a 422).
+    url: Annotated[HttpUrl, UrlConstraints(max_length=1000)] = Field(
+        examples=["https://dept.example.gov.cn/onevisit/tasks"]
+    )
     secret: str = Field(min_length=16, max_length=200, examples=["a-long-random-shared-secret"])
 
 

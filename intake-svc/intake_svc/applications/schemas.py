@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from onevisit.errors import ProblemDetail
+from onevisit.validators import BUNDLE_CODE_PATTERN
 
 Status = Literal[
     "draft",
@@ -35,7 +36,7 @@ class ApplicationCreate(BaseModel):
         json_schema_extra={"examples": [{"bundle_code": "B01", "answers": {"marital_status": "married"}}]},
     )
 
-    bundle_code: str = Field(min_length=1, max_length=50, examples=["B01"])
+    bundle_code: str = Field(pattern=BUNDLE_CODE_PATTERN, examples=["B01"])
     answers: dict[str, Any] = Field(default_factory=dict, description="scenario answers (情形引导)")
     items: list[str] | None = Field(default=None, description="a subset of item codes; bound groups stay together")
     on_behalf_of: OnBehalfOf | None = Field(default=None, description="window clerks only")

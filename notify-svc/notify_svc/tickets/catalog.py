@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -50,7 +51,7 @@ class CatalogClient:
 
     async def bundle_departments(self, code: str) -> list[str]:
         """The bundle's lead department first, then every other department of its items."""
-        bundle = await self._get(f"/v1/bundles/{code}")
+        bundle = await self._get(f"/v1/bundles/{quote(code, safe='')}")
         if not bundle:
             return []
         departments = [bundle.get("lead_department")] + [item.get("department") for item in bundle.get("items", [])]

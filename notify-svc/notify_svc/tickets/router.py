@@ -35,7 +35,13 @@ def to_read(ticket: Ticket, *, merged: bool = False) -> TicketRead:
     return TicketRead.model_validate(ticket).model_copy(update={"merged": merged})
 
 
-@router.post("", response_model=TicketRead, status_code=201, summary="File a 12345 ticket")
+@router.post(
+    "",
+    response_model=TicketRead,
+    status_code=201,
+    summary="File a 12345 ticket",
+    responses={200: {"model": TicketRead, "description": "与近期未办结的相同诉求合并（`merged` 为 true），返回原工单"}},
+)
 async def file_ticket(
     body: TicketCreate,
     session: SessionDep,

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onevisit.validators import BUNDLE_CODE_PATTERN
+
 TicketType = Literal["consultation", "query", "suggestion", "complaint", "praise"]
 
 
@@ -33,7 +35,7 @@ class TicketCreate(BaseModel):
     type: TicketType
     content: str = Field(min_length=2, max_length=2000)
     application_id: UUID | None = None
-    bundle_code: str | None = Field(default=None, max_length=64)
+    bundle_code: str | None = Field(default=None, pattern=BUNDLE_CODE_PATTERN, examples=["B01"])
     contact: Contact = Field(default_factory=Contact)
     source: Literal["phone", "web", "mini_program"] = "web"
 
