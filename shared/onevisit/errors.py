@@ -1,5 +1,6 @@
 """RFC 9457 problem+json errors: domain exceptions carry their status, one handler renders them."""
 
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -155,10 +156,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {404: "未找到", 405: "不支持该请求方法", 413: "请求内容过大", 401: "请先登录", 403: "无权访问"}
+        title = titles.get(exc.status_code, "请求有误")
+        # Starlette's own details ("Not Found", "Method Not Allowed") are its English status phrases:
+        # the Chinese title says the same to a citizen; a detail someone wrote is kept.
+        english_phrase = exc.status_code in _STATUS_PHRASES and exc.detail == _STATUS_PHRASES[exc.status_code]
         body = Problem(
-            title=titles.get(exc.status_code, "请求有误"),
+            title=title,
             status=exc.status_code,
-            detail=str(exc.detail) if exc.detail else None,
+            detail=None if english_phrase or not exc.detail else str(exc.detail),
             code=f"http_{exc.status_code}",
             instance=request.url.path,
         ).model_dump(exclude_none=True)
@@ -178,6 +183,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(body, 500)
 
 
+_STATUS_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    "4XX": {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": "problem+json 错误"},
+    "4XX": {
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "description": "problem+json 错误",
+    },
 }
