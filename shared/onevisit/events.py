@@ -166,6 +166,39 @@ class TaskDeadlineWarning(Event):
     share_used: float
 
 
+class DeficiencyTask(BaseModel):
+    """A task out with its department that needs the material of a `DeficiencyNotice`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_id: UUID
+    item_code: str
+    item_name: str | None = None
+    department_code: str
+
+
+class DeficiencyNotice(Event):
+    """容缺受理 follow-up for a material accepted missing and not supplied yet.
+
+    `reminder`: one working day before `supplement_by`, the applicant is reminded. `lapsed`:
+    `supplement_by` passed without it; the tasks' clocks run again (the applicant's delay no longer
+    pauses them), the departments in `tasks` may decide without it, and the applicant is told.
+    A supplement arriving later still reaches a department that has not decided. Dispatch's
+    deadline scanner raises each kind once per material, on the NOTIFY stream; notify tells them.
+    """
+
+    subject: ClassVar[str] = "onevisit.notify.deficiency_notice"
+
+    application_id: UUID
+    kind: Literal["reminder", "lapsed"]
+    material_code: str
+    material_name: str | None = None
+    supplement_by: datetime
+    tasks: list[DeficiencyTask] = Field(
+        default_factory=list, description="the tasks needing it that are out with their departments"
+    )
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.subject: cls
     for cls in (
@@ -177,5 +210,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ApplicationCorrectionRequested,
         ApplicationSupplemented,
         TaskDeadlineWarning,
+        DeficiencyNotice,
     )
 }

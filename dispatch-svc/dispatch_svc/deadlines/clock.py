@@ -7,7 +7,8 @@ setting `holidays_file` (else by the platform-wide ONEVISIT_HOLIDAYS_FILE).
 
 The clock stands still while the department waits for the applicant: from the department's
 `needs_correction` until the applicant's supplement, and while a material of the item accepted
-missing at submission (容缺) is not supplied yet (the task is out with its department meanwhile).
+missing at submission (容缺) is not supplied yet (the task is out with its department meanwhile),
+but no longer than its `supplement_by`: a lapsed material no longer stops the department's time.
 Paused, the task uses none of its time and raises no warning; on resume both deadlines move on
 by the working days the clock stood still. `tasks.service._sync_clock` decides when.
 """
@@ -51,6 +52,11 @@ def is_paused(task: Task) -> bool:
 def stands_still(paused_intervals: list[dict[str, Any]]) -> bool:
     """Whether these pause intervals (a task's `paused_intervals`) leave one open."""
     return any(interval.get("to") is None for interval in paused_intervals)
+
+
+def paused_since(task: Task) -> datetime | None:
+    """When the open pause began; None while the clock runs."""
+    return next((datetime.fromisoformat(i["from"]) for i in task.paused_intervals if i.get("to") is None), None)
 
 
 def pause(task: Task, *, at: datetime, reason: str) -> None:

@@ -1,4 +1,5 @@
-"""The background loop that runs the time-limit scan in every replica."""
+"""The background loop that runs the time-limit scan in every replica: 容缺 reminders and lapses,
+then yellow and red warnings."""
 
 import asyncio
 import logging
@@ -18,8 +19,11 @@ async def run_scanner(
 ) -> None:
     while True:
         try:
+            now = utcnow()
+            # Deficiencies first: a lapse starts a clock the warning scan then looks at.
+            raised = await service.follow_up_deficiencies(session_factory, now=now, settings=settings)
             async with session_factory() as session:
-                raised = await service.scan(session, now=utcnow(), yellow_threshold=settings.yellow_threshold)
+                raised += await service.scan(session, now=now, yellow_threshold=settings.yellow_threshold)
                 await session.commit()
             if raised:
                 relay.wake()

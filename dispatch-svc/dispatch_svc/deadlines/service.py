@@ -1,19 +1,56 @@
 """The time-limit scanner and on-time rates. Safe in several replicas: a warning is raised by the
-one replica whose conditional update moved the task's warning level; the others change nothing."""
+one replica whose conditional update moved the task's warning level; a deficiency (容缺) is
+reminded or lapsed by the one that first holds its application's row lock; the others change nothing."""
 
+import logging
+import uuid
 from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch_svc.deadlines import clock
 from dispatch_svc.deadlines.schemas import OnTimeRate
-from dispatch_svc.tasks.models import Task
+from dispatch_svc.settings import Settings
+from dispatch_svc.tasks import service as tasks_service
+from dispatch_svc.tasks.models import DispatchApplication, Task
 from onevisit.events import TaskDeadlineWarning
 from onevisit.outbox import OutboxMessage
 
 LEVELS = {"none": 0, "yellow": 1, "red": 2}
+
+log = logging.getLogger("dispatch_svc.scanner")
+
+
+async def follow_up_deficiencies(
+    session_factory: async_sessionmaker[AsyncSession], *, now: datetime, settings: Settings
+) -> int:
+    """Remind of every deficiency due soon and lapse every one past its `supplement_by`; returns the
+    notices raised. One transaction per application, so one that fails holds up no other, and a
+    lapse resumes its tasks' clocks before the warning scan that follows looks at them."""
+    async with session_factory() as session:
+        due = await _applications_with_deficiencies_due(session, now=now)
+    raised = 0
+    for application_id in due:
+        try:
+            async with session_factory() as session:
+                raised += await tasks_service.follow_up_deficiencies(
+                    session, application_id=application_id, now=now, settings=settings
+                )
+                await session.commit()
+        except Exception as exc:
+            log.warning("deficiency follow-up of application %s failed: %r", application_id, exc)
+    return raised
+
+
+async def _applications_with_deficiencies_due(session: AsyncSession, *, now: datetime) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(DispatchApplication.id)
+        .where(DispatchApplication.deficiency_due_at <= now)
+        .order_by(DispatchApplication.deficiency_due_at)
+    )
+    return list(rows)
 
 
 async def scan(session: AsyncSession, *, now: datetime, yellow_threshold: float) -> int:

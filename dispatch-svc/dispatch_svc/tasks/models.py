@@ -28,8 +28,11 @@ class DispatchApplication(Base):
     form_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     materials: Mapped[list[Any]] = mapped_column(default=list)
     # Materials accepted missing (容缺): [{"material_code", "name", "items": [item codes],
-    # "supplement_by": iso, "supplied_at": iso | null}]; an open one pauses the clocks of its items' tasks.
+    # "supplement_by": iso, "supplied_at": iso | null, "remind_at": iso | null, "reminded_at": iso | null,
+    # "lapsed_at": iso | null}]; one neither supplied nor lapsed pauses the clocks of its items' tasks.
     deficiencies: Mapped[list[Any]] = mapped_column(default=list)
+    # The next moment the scanner has something to do for those deficiencies (a reminder, a lapse).
+    deficiency_due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     # Rises with every correction request; tasks sent again after a supplement belong to the new wave.
     wave: Mapped[int] = mapped_column(default=1)
     trace: Mapped[str | None] = mapped_column(String(100), default=None)

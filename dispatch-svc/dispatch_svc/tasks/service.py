@@ -28,6 +28,8 @@ from onevisit.events import (
     ApplicationSupplemented,
     ApplicationWithdrawn,
     Correction,
+    DeficiencyNotice,
+    DeficiencyTask,
     Event,
     TaskDecided,
     TaskDispatched,
@@ -103,6 +105,9 @@ async def accept_submission(
     unknown = [code for code in chosen if code not in items]
     if unknown:
         raise UnknownItems(f"items {unknown} not in bundle {event.bundle_code} v{event.catalog_version}")
+    accepted = deficiencies.recorded(
+        event.deficiencies, accepted_at=event.occurred_at, calendar=clock.working_calendar(settings.holidays_file)
+    )
     application = DispatchApplication(
         id=event.application_id,
         bundle_code=event.bundle_code,
@@ -111,7 +116,8 @@ async def accept_submission(
         status="in_progress",
         form_data=event.form_data,
         materials=event.materials,
-        deficiencies=deficiencies.recorded(event.deficiencies),
+        deficiencies=accepted,
+        deficiency_due_at=deficiencies.next_due(accepted),
         trace=event.trace,
         submitted_at=event.occurred_at,
     )
@@ -219,14 +225,14 @@ async def _publish_task(
 
 def _sync_clock(task: Task, *, application: DispatchApplication, now: datetime, settings: Settings) -> None:
     """Keep a started task's clock still exactly while its department waits for the applicant:
-    a correction asked for, or a material accepted missing (容缺) and not supplied yet. An ended
-    task's clock runs no more: a pause still open closes at the decision."""
+    a correction asked for, or a material accepted missing (容缺), not supplied yet and not lapsed.
+    An ended task's clock runs no more: a pause still open closes at the decision."""
     if task.clock_started_at is None:
         return
     waiting_for = None
     if task.status == "needs_correction":
         waiting_for = "needs_correction"
-    elif not task.ended and deficiencies.open_for(task, application.deficiencies):
+    elif not task.ended and deficiencies.awaited_for(task, application.deficiencies):
         waiting_for = "deficiency"
     if waiting_for:
         clock.pause(task, at=now, reason=waiting_for)
@@ -469,6 +475,7 @@ async def supplement(session: AsyncSession, *, event: ApplicationSupplemented, s
     application.form_data = _merge(application.form_data, event.form_data)
     application.materials = _merge_materials(application.materials, event.materials)
     application.deficiencies, filled = deficiencies.fill(application.deficiencies, event.materials, at=now)
+    application.deficiency_due_at = deficiencies.next_due(application.deficiencies)
     tasks = await repo.tasks_of(session, application.id)
     if application.status == "correction_requested":
         _reopen_corrected(session, application=application, tasks=tasks, now=now)
@@ -517,6 +524,67 @@ async def _send_supplied_materials(
         detail={"attempt": task.attempt, "materials_supplied": supplied},
     )
     await _publish_task(session, application=application, task=task, settings=settings, now=now)
+
+
+async def follow_up_deficiencies(
+    session: AsyncSession, *, application_id: uuid.UUID, now: datetime, settings: Settings
+) -> int:
+    """The deadline scanner's 容缺 follow-up of one application: remind the applicant of a material
+    due soon; lapse one whose `supplement_by` passed, so its tasks' clocks run again. Returns the
+    notices raised. Under the application's row lock, like every change of it: a second replica
+    scanning at once waits, then finds the deficiency already reminded or lapsed and raises nothing."""
+    application = await repo.get_application(session, application_id, lock=True)
+    if application is None:
+        return 0
+    if application.status not in {"in_progress", "correction_requested"}:
+        application.deficiency_due_at = None  # ended or withdrawn: nothing left to follow up
+        return 0
+    application.deficiencies, reminded, lapsed = deficiencies.follow_up(application.deficiencies, now=now)
+    application.deficiency_due_at = deficiencies.next_due(application.deficiencies)
+    if not reminded and not lapsed:
+        return 0
+    tasks = await repo.tasks_of(session, application.id)
+    for deficiency in lapsed:
+        for task in tasks:
+            if deficiencies.concerns(deficiency, task):
+                _sync_clock(task, application=application, now=_lapse_resumes_at(task, deficiency), settings=settings)
+    notices = [("reminder", d) for d in reminded] + [("lapsed", d) for d in lapsed]
+    raised = 0
+    for kind, deficiency in notices:
+        live = [t for t in tasks if not t.ended and deficiencies.concerns(deficiency, t)]
+        if not live:
+            continue  # every item needing it has ended: nobody waits for the material any more
+        _emit(session, application, _deficiency_notice(application, deficiency, kind=kind, tasks=live))
+        raised += 1
+    return raised
+
+
+def _lapse_resumes_at(task: Task, deficiency: dict[str, Any]) -> datetime:
+    """When a lapse lets the clock run again: at `supplement_by`, however late the scanner saw it
+    (the applicant's delay past it is the department's time), yet never before the pause began."""
+    resumes_at = datetime.fromisoformat(deficiency["supplement_by"])
+    paused_since = clock.paused_since(task)
+    return max(resumes_at, paused_since) if paused_since is not None else resumes_at
+
+
+def _deficiency_notice(
+    application: DispatchApplication, deficiency: dict[str, Any], *, kind: str, tasks: list[Task]
+) -> DeficiencyNotice:
+    # A task still waiting for an upstream item is not with its department yet: nobody there to tell.
+    out = [t for t in tasks if t.status != "pending"]
+    return DeficiencyNotice(
+        application_id=application.id,
+        kind=kind,  # type: ignore[arg-type]
+        material_code=deficiency["material_code"],
+        material_name=deficiency.get("name"),
+        supplement_by=datetime.fromisoformat(deficiency["supplement_by"]),
+        tasks=[
+            DeficiencyTask(
+                task_id=t.id, item_code=t.item_code, item_name=t.item_name, department_code=t.department_code
+            )
+            for t in out
+        ],
+    )
 
 
 async def find_task(session: AsyncSession, *, task_id: uuid.UUID) -> Task | None:
