@@ -19,7 +19,7 @@ from notify_svc.settings import Settings
 from notify_svc.tickets.catalog import CatalogClient
 from notify_svc.tickets.router import router as tickets_router
 from notify_svc.tickets.service import escalate_overdue
-from notify_svc.warnings.consumer import warning_consumer
+from notify_svc.warnings.consumer import deficiency_consumer, warning_consumer
 from onevisit.db import utcnow
 from onevisit.service import Runtime, create_service_app
 
@@ -85,7 +85,11 @@ def create_app(
             ratings_router,
             open311_router,
         ],
-        consumers=lambda runtime: [application_consumer(settings), warning_consumer(settings)],
+        consumers=lambda runtime: [
+            application_consumer(settings),
+            warning_consumer(settings),
+            deficiency_consumer(settings),
+        ],
         on_startup=[start],
         on_shutdown=[stop],
     )

@@ -1,9 +1,17 @@
-"""Consumer `notify-warnings`: dispatch's time-limit warnings (红黄牌预警), from the NOTIFY stream.
+"""Dispatch's time notices from the NOTIFY stream, each told once (the step key is unique).
 
-A yellow card (80 % of the promised time used) reminds the department in its inbox; a red card
-(overdue) also tells the applicant that the item is late and being chased, so they learn it
-from us rather than by waiting. Each level is told once per task: the step key is unique.
+Consumer `notify-warnings`, time-limit warnings (红黄牌预警): a yellow card (80 % of the promised
+time used) reminds the department in its inbox; a red card (overdue) also tells the applicant that
+the item is late and being chased, so they learn it from us rather than by waiting.
+
+Consumer `notify-deficiencies`, 容缺 follow-up: the applicant is reminded of a material due within
+a working day; when its deadline passed, the applicant is told, and so is each department holding
+a task that needs it (its time runs again and it may decide without the material). A consumer of
+its own, not a wider filter on `notify-warnings`: an existing durable keeps the filter it was
+created with.
 """
+
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,10 +19,12 @@ from notify_svc.deliveries import repository as deliveries_repository
 from notify_svc.deliveries import service as deliveries
 from notify_svc.notifications import service as notifications
 from notify_svc.settings import Settings
+from onevisit.calendar import CHINA_TZ
 from onevisit.consumer import Consumer, MessageContext, Route
-from onevisit.events import TaskDeadlineWarning
+from onevisit.events import DeficiencyNotice, TaskDeadlineWarning
 
 CONSUMER_NAME = "notify-warnings"
+DEFICIENCY_CONSUMER_NAME = "notify-deficiencies"
 
 
 class ApplicationNotYetKnown(Exception):
@@ -55,4 +65,47 @@ def warning_consumer(settings: Settings) -> Consumer:
         filter_subject=TaskDeadlineWarning.subject,
         ack_wait_seconds=settings.consumer_ack_wait_seconds,
         routes={TaskDeadlineWarning.subject: Route(TaskDeadlineWarning, on_warning)},
+    )
+
+
+def deficiency_consumer(settings: Settings) -> Consumer:
+    async def on_notice(session: AsyncSession, event: DeficiencyNotice, ctx: MessageContext) -> None:
+        delivery = await deliveries_repository.by_application(session, event.application_id)
+        if delivery is None:
+            raise ApplicationNotYetKnown(f"application {event.application_id} not submitted yet")
+        values: dict[str, Any] = {
+            "材料": event.material_name or event.material_code,
+            "期限": event.supplement_by.astimezone(CHINA_TZ).strftime("%Y-%m-%d"),
+        }
+        # Once per material and kind for the applicant, however many of their items need it.
+        await deliveries.notify_step(
+            session,
+            settings=settings,
+            delivery=delivery,
+            step=f"deficiency:{event.material_code}:{event.kind}",
+            template_code="deficiency_reminder" if event.kind == "reminder" else "deficiency_lapsed_applicant",
+            values=values,
+        )
+        if event.kind != "lapsed":
+            return
+        for task in event.tasks:
+            step = f"deficiency:{task.task_id}:{event.material_code}:lapsed"
+            await notifications.record(
+                session,
+                settings=settings,
+                reference=f"department:{task.department_code}:{step}",
+                step=step,
+                recipient_subject=f"dept:{task.department_code}",
+                phone=None,
+                template_code="deficiency_lapsed",
+                values={**values, "办件编号": str(event.application_id), "事项": task.item_name or task.item_code},
+                application_id=event.application_id,
+            )
+
+    return Consumer(
+        name=DEFICIENCY_CONSUMER_NAME,
+        stream="NOTIFY",
+        filter_subject=DeficiencyNotice.subject,
+        ack_wait_seconds=settings.consumer_ack_wait_seconds,
+        routes={DeficiencyNotice.subject: Route(DeficiencyNotice, on_notice)},
     )
