@@ -11,6 +11,7 @@ its own, not a wider filter on `notify-warnings`: an existing durable keeps the 
 created with.
 """
 
+import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,20 +32,42 @@ class ApplicationNotYetKnown(Exception):
     """A warning arrived before the submission it belongs to: retried until it has."""
 
 
+async def _tell_department(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    department_code: str,
+    step: str,
+    template_code: str,
+    values: dict[str, Any],
+    application_id: uuid.UUID,
+) -> None:
+    """A message to the department's inbox, recorded at most once per step."""
+    await notifications.record(
+        session,
+        settings=settings,
+        reference=f"department:{department_code}:{step}",
+        step=step,
+        recipient_subject=f"dept:{department_code}",
+        phone=None,
+        template_code=template_code,
+        values=values,
+        application_id=application_id,
+    )
+
+
 def warning_consumer(settings: Settings) -> Consumer:
     async def on_warning(session: AsyncSession, event: TaskDeadlineWarning, ctx: MessageContext) -> None:
         delivery = await deliveries_repository.by_application(session, event.application_id)
         if delivery is None:
             raise ApplicationNotYetKnown(f"application {event.application_id} not submitted yet")
-        deadline = event.promised_deadline.strftime("%Y-%m-%d")
+        deadline = event.promised_deadline.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
         step = f"warning:{event.task_id}:{event.level}"
-        await notifications.record(
+        await _tell_department(
             session,
             settings=settings,
-            reference=f"department:{event.department_code}:{step}",
+            department_code=event.department_code,
             step=step,
-            recipient_subject=f"dept:{event.department_code}",
-            phone=None,
             template_code=f"task_deadline_{event.level}",
             values={"办件编号": str(event.application_id), "事项": event.item_code, "期限": deadline},
             application_id=event.application_id,
@@ -89,14 +112,11 @@ def deficiency_consumer(settings: Settings) -> Consumer:
         if event.kind != "lapsed":
             return
         for task in event.tasks:
-            step = f"deficiency:{task.task_id}:{event.material_code}:lapsed"
-            await notifications.record(
+            await _tell_department(
                 session,
                 settings=settings,
-                reference=f"department:{task.department_code}:{step}",
-                step=step,
-                recipient_subject=f"dept:{task.department_code}",
-                phone=None,
+                department_code=task.department_code,
+                step=f"deficiency:{task.task_id}:{event.material_code}:lapsed",
                 template_code="deficiency_lapsed",
                 values={**values, "办件编号": str(event.application_id), "事项": task.item_name or task.item_code},
                 application_id=event.application_id,
