@@ -34,6 +34,11 @@ class PendingMaterial(BaseModel):
     material_code: str
     name: str | None = None
     supplement_by: datetime = Field(description="the applicant's deadline to supply it")
+    lapsed_at: datetime | None = Field(
+        default=None,
+        description="set once supplement_by passed without it: the clock runs again; decide without it "
+        "(for example reject: 容缺材料逾期未补正)",
+    )
 
 
 class LicenceMaterial(BaseModel):

@@ -111,7 +111,7 @@ async def _rewrite_deficiency(dispatch: Dispatch, application_id: uuid.UUID, **c
 
 
 async def test_the_applicant_is_reminded_then_the_deficiency_lapses_once_and_the_clock_runs_again(
-    catalog: Catalog, dispatch: Dispatch, bus: Bus
+    catalog: Catalog, dispatch: Dispatch, bus: Bus, identity_header
 ) -> None:
     event = _bank_account_missing(await catalog.bundle(), ["I07"])
     factory = dispatch.app.state.runtime.session_factory
@@ -165,6 +165,11 @@ async def test_the_applicant_is_reminded_then_the_deficiency_lapses_once_and_the
         assert [n["kind"] for n in await _notices_in_outbox(dispatch, event.application_id)] == ["reminder", "lapsed"]
         application = await _application(dispatch, event.application_id)
         assert application.deficiencies[0]["lapsed_at"] is not None and application.deficiency_due_at is None
+        # The clerk's screen says the material lapsed, so the department decides without it.
+        clerk = identity_header(subject="clerk-1", role="department", department="medical_insurance")
+        screen = (await dispatch.client.get(f"/v1/dept/tasks/{first['task_id']}", headers=clerk)).json()
+        [pending] = screen["pending_materials"]
+        assert pending["material_code"] == "BANK_ACCT" and pending["lapsed_at"] is not None
 
         # The clock runs again from the deadline the applicant missed, not from when the scanner saw it:
         # the deadline moved by the working days it stood still up to `supplement_by`.

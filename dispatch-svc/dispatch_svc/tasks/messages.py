@@ -110,7 +110,12 @@ def licence_materials(*, task: Task, application: DispatchApplication) -> list[L
 def pending_materials(*, task: Task, application: DispatchApplication) -> list[PendingMaterial]:
     """The item's materials accepted missing (容缺) and not supplied yet."""
     return [
-        PendingMaterial(material_code=d["material_code"], name=d.get("name"), supplement_by=d["supplement_by"])
+        PendingMaterial(
+            material_code=d["material_code"],
+            name=d.get("name"),
+            supplement_by=d["supplement_by"],
+            lapsed_at=d.get("lapsed_at"),
+        )
         for d in deficiencies.open_for(task, application.deficiencies)
     ]
 
