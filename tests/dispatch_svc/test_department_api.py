@@ -113,3 +113,18 @@ async def test_results_for_unknown_tasks_or_from_the_wrong_department_are_dead_l
     letters = await eventually(dead_letters)
     assert {letter["message_key"] for letter in letters} == {"forged", "unknown"}
     assert (await dispatch.tasks(event.application_id))["I03"].status == "dispatched"
+
+
+async def test_a_webhook_url_too_long_once_normalised_is_a_422_not_a_500(dispatch: Dispatch, identity_header) -> None:
+    """Found by schemathesis on PostgreSQL: 1000 typed characters become 1001 stored (the trailing '/')."""
+    police = identity_header(subject="clerk-1", role="department", department="public_security")
+    host = ".".join(["a" * 63] * 15) + "." + "b" * 32
+    typed = f"https://{host}"
+    assert len(typed) == 1000
+    refused = await dispatch.client.put("/v1/dept/webhook", json={"url": typed, "secret": "s" * 32}, headers=police)
+    assert refused.status_code == 422, refused.text
+    assert "地址过长" in json.dumps(refused.json(), ensure_ascii=False)
+    accepted = await dispatch.client.put(
+        "/v1/dept/webhook", json={"url": "https://dept.example.gov.cn/tasks", "secret": "s" * 32}, headers=police
+    )
+    assert accepted.status_code == 200, accepted.text

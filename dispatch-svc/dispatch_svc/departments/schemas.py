@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from onevisit.contracts import CorrectionRequest, LicenceMaterial, MaterialLink, PendingMaterial
 
@@ -122,11 +122,21 @@ class ResultAccepted(BaseModel):
     applied: bool = Field(examples=[True])
 
 
+WEBHOOK_URL_MAX_LENGTH = 1000  # the column's length: longer would be a 500 on PostgreSQL, not a 422
+
+
+def _fits_the_column(url: HttpUrl) -> HttpUrl:
+    # Checked on the URL as stored: normalising adds a trailing "/" and turns Chinese hosts into
+    # punycode, so the typed length says nothing.
+    if len(str(url)) > WEBHOOK_URL_MAX_LENGTH:
+        raise ValueError(f"地址过长：规范化后不得超过 {WEBHOOK_URL_MAX_LENGTH} 个字符")
+    return url
+
+
 class WebhookIn(BaseModel):
     """Where to POST this department's tasks, and the secret to sign them with."""
 
-    # 1000: the column's length (a longer URL would be a 500 on PostgreSQL, not a 422).
-    url: Annotated[HttpUrl, UrlConstraints(max_length=1000)] = Field(
+    url: Annotated[HttpUrl, AfterValidator(_fits_the_column)] = Field(
         examples=["https://dept.example.gov.cn/onevisit/tasks"]
     )
     secret: str = Field(min_length=16, max_length=200, examples=["a-long-random-shared-secret"])
