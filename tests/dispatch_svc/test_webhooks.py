@@ -54,8 +54,10 @@ async def test_webhook_departments_get_signed_tasks_through_failures_and_answer_
         client,
         sim_app,
     ):
-        police = identity_header(subject="sim", role="department", department=POLICE)
-        await _registered(client, police)
+        # Every department's webhook before the submission: a task published while its department
+        # is still on NATS is a NATS task (departments register once, when they connect).
+        for code in profiles:
+            await _registered(client, identity_header(subject="sim", role="department", department=code))
         await publish(bus, event)
 
         async def completed() -> list[dict]:
