@@ -139,7 +139,7 @@ class OutboxRelay:
         bind = self.session_factory.kw.get("bind")
         return bind is not None and bind.dialect.name == "sqlite"
 
-    def _unsent(self) -> Select[tuple[OutboxMessage]]:
+    def _unsent(self) -> Select[OutboxMessage]:
         return (
             select(OutboxMessage)
             .where(OutboxMessage.sent_at.is_(None))
