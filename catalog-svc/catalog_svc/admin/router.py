@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 
 from catalog_svc.admin import service
 from catalog_svc.admin.schemas import (
+    BUNDLE_DEFINITION_EXAMPLE,
+    BUNDLE_YAML_EXAMPLE,
     DiffRead,
     DraftList,
     DraftRead,
@@ -30,6 +32,8 @@ from onevisit.service import SessionDep
 Ops = Annotated[Identity, Depends(require_roles("ops"))]
 router = APIRouter(prefix="/v1/admin/catalog", tags=["catalog admin"])
 YAML_MEDIA_TYPE = "application/yaml"
+# FastAPI merges openapi_extra into the generated operation, so this only adds the example.
+_DEFINITION_BODY_EXAMPLE = {"requestBody": {"content": {"application/json": {"example": BUNDLE_DEFINITION_EXAMPLE}}}}
 
 
 def _draft_read(bundle: Bundle) -> DraftRead:
@@ -60,7 +64,7 @@ async def list_drafts(session: SessionDep, identity: Ops) -> DraftList:
     )
 
 
-@router.post("/bundles", response_model=DraftRead, status_code=201)
+@router.post("/bundles", response_model=DraftRead, status_code=201, openapi_extra=_DEFINITION_BODY_EXAMPLE)
 async def create_draft(
     session: SessionDep,
     identity: Ops,
@@ -89,7 +93,7 @@ async def get_draft(session: SessionDep, identity: Ops, code: str) -> DraftRead:
     return _draft_read(await bundles.get_draft(session, code=code))
 
 
-@router.put("/bundles/{code}/draft", response_model=DraftRead)
+@router.put("/bundles/{code}/draft", response_model=DraftRead, openapi_extra=_DEFINITION_BODY_EXAMPLE)
 async def replace_draft(session: SessionDep, identity: Ops, code: str, definition: BundleDefinition) -> DraftRead:
     """Replace a bundle's draft (creating it if new); published versions are untouched."""
     if definition.code != code:
@@ -159,7 +163,12 @@ async def export_yaml(
     "/bundles/import",
     response_model=DraftRead,
     responses={201: {"model": DraftRead, "description": "新的一件事：草稿已创建"}},
-    openapi_extra={"requestBody": {"content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}}}, "required": True}},
+    openapi_extra={
+        "requestBody": {
+            "content": {YAML_MEDIA_TYPE: {"schema": {"type": "string"}, "example": BUNDLE_YAML_EXAMPLE}},
+            "required": True,
+        }
+    },
 )
 async def import_yaml(request: Request, session: SessionDep, identity: Ops) -> JSONResponse:
     """Import a bundle from YAML (seed format) into its draft: 201 when new, 200 when replaced."""
