@@ -3,12 +3,15 @@ receive signed POSTs and post results over HTTP. Both de-duplicate by (task id, 
 every department must: a task may be delivered more than once.
 
 A task that still lists `pending_materials` (容缺受理) is taken on but not decided: as a real
-department, the simulator decides once the material arrives, in the task's next attempt."""
+department, the simulator decides once the material arrives, in the task's next attempt; if the
+applicant's `supplement_by` passes first, it refuses the item (容缺材料逾期未补正)."""
 
 import asyncio
 import json
 import logging
+import uuid
 from collections import Counter, OrderedDict
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -20,7 +23,7 @@ from dept_simulator.behaviour import Behaviour
 from dept_simulator.settings import SimulatorSettings
 from onevisit.auth import Identity, encode_internal_identity
 from onevisit.bus import Bus
-from onevisit.contracts import DepartmentTask, result_subject
+from onevisit.contracts import DepartmentResult, DepartmentTask, result_subject
 from onevisit.signing import verify_webhook
 
 log = logging.getLogger("dept_simulator")
@@ -58,6 +61,9 @@ class Simulator:
         self.seen = Seen()
         self.answered: Counter[str] = Counter()
         self.held_for_materials: Counter[str] = Counter()
+        self.refused_for_lapse: Counter[str] = Counter()
+        # The newest attempt seen of each task: a held attempt that a newer one replaced is not refused.
+        self._latest_attempt: dict[uuid.UUID, int] = {}
         self.bus: Bus | None = None
         self.http = httpx.AsyncClient(base_url=settings.gateway_url, timeout=10, transport=http_transport)
         self._slots = asyncio.Semaphore(settings.max_in_flight)
@@ -130,17 +136,12 @@ class Simulator:
             if profile.mode != "nats":
                 await msg.ack()  # a webhook department gets this task by HTTP instead
                 return
-            self.seen.first_time(f"{task.task_id}-{task.attempt}")
-            if self._holds(task):
+            fresh = self.seen.first_time(f"{task.task_id}-{task.attempt}")
+            if self._holds(task, fresh=fresh):
                 await msg.ack()
                 return
             await asyncio.sleep(self.behaviour.delay(profile))
-            result = self.behaviour.decide(task, profile)
-            assert self.bus is not None
-            # Answered again on a redelivery: the same message id lets JetStream drop the copy.
-            await self.bus.publish_json(
-                result_subject(task.department_code), result.model_dump(mode="json"), msg_id=result_message_id(task)
-            )
+            await self._publish_result(task, self.behaviour.decide(task, profile))
             self.answered[task.department_code] += 1
             await msg.ack()
         except Exception as exc:
@@ -176,20 +177,51 @@ class Simulator:
         if self.behaviour.fails_http(profile):
             return 503
         task = DepartmentTask.model_validate_json(body)
-        if self.seen.first_time(f"{task.task_id}-{task.attempt}") and not self._holds(task):
+        fresh = self.seen.first_time(f"{task.task_id}-{task.attempt}")
+        if fresh and not self._holds(task, fresh=True):
             self._spawn(self._answer_http(task))
         return 202
 
-    def _holds(self, task: DepartmentTask) -> bool:
-        """Whether the task waits for materials accepted missing: it comes again when they arrive."""
-        if task.pending_materials:
+    def _holds(self, task: DepartmentTask, *, fresh: bool) -> bool:
+        """Whether the task waits for materials accepted missing: it comes again when they arrive,
+        or is refused once the applicant's deadline for them has passed."""
+        self._latest_attempt[task.task_id] = max(task.attempt, self._latest_attempt.get(task.task_id, 0))
+        if not task.pending_materials:
+            return False
+        if fresh:
             self.held_for_materials[task.department_code] += 1
-        return bool(task.pending_materials)
+            self._spawn(self._refuse_when_lapsed(task))
+        return True
+
+    async def _refuse_when_lapsed(self, task: DepartmentTask) -> None:
+        last_day = max(p.supplement_by for p in task.pending_materials)
+        await asyncio.sleep(max(0.0, (last_day - datetime.now(UTC)).total_seconds()))
+        if self._latest_attempt.get(task.task_id) != task.attempt:
+            return  # the material came: the newer attempt is decided on its own
+        missing = "、".join(p.name or p.material_code for p in task.pending_materials)
+        refusal = DepartmentResult(
+            task_id=task.task_id, decision="rejected", reason=f"容缺材料逾期未补正：{missing}", decided_by="simulator"
+        )
+        if self.settings.profile(task.department_code).mode == "nats":
+            await self._publish_result(task, refusal)
+            self.answered[task.department_code] += 1
+        else:  # counted as answered once posted
+            await self._post_result(task, refusal)
+        self.refused_for_lapse[task.department_code] += 1
+
+    async def _publish_result(self, task: DepartmentTask, result: DepartmentResult) -> None:
+        assert self.bus is not None
+        # Answered again on a redelivery: the same message id lets JetStream drop the copy.
+        await self.bus.publish_json(
+            result_subject(task.department_code), result.model_dump(mode="json"), msg_id=result_message_id(task)
+        )
 
     async def _answer_http(self, task: DepartmentTask) -> None:
         profile = self.settings.profile(task.department_code)
         await asyncio.sleep(self.behaviour.delay(profile))
-        result = self.behaviour.decide(task, profile)
+        await self._post_result(task, self.behaviour.decide(task, profile))
+
+    async def _post_result(self, task: DepartmentTask, result: DepartmentResult) -> None:
         for pause in (0.5, 1, 2, 5, 10, 30):
             try:
                 response = await self.http.post(
@@ -231,6 +263,7 @@ class Simulator:
         return {
             "answered": dict(self.answered),
             "held_for_materials": dict(self.held_for_materials),
+            "refused_for_lapse": dict(self.refused_for_lapse),
             "tasks_seen": len(self.seen.deliveries),
             "redeliveries": sum(n - 1 for n in self.seen.deliveries.values()),
         }

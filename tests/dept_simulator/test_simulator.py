@@ -1,9 +1,10 @@
 """The simulator as a department: answers over real NATS, de-duplicates redeliveries, checks webhook
 signatures (onevisit.signing's check, with the age limit)."""
 
+import asyncio
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from nats.js.api import StreamInfo
 
@@ -66,7 +67,7 @@ async def test_a_task_waiting_for_a_material_is_decided_only_when_the_material_c
     waiting = _task().model_copy(
         update={
             "pending_materials": [
-                PendingMaterial(material_code="BANK_ACCT", supplement_by=datetime(2026, 12, 4, 15, 59, 59, tzinfo=UTC))
+                PendingMaterial(material_code="BANK_ACCT", supplement_by=datetime.now(UTC) + timedelta(days=5))
             ]
         }
     )
@@ -90,6 +91,48 @@ async def test_a_task_waiting_for_a_material_is_decided_only_when_the_material_c
         await eventually(results)
     message = await bus.js.get_last_msg(bus.stream("RESULTS"), bus.subject("onevisit.dept.tax.result"))
     assert message.headers and message.headers["Nats-Msg-Id"] == f"result-{waiting.task_id}-2"
+
+
+async def test_a_task_whose_material_lapsed_is_refused_with_the_reason(
+    bus: Bus, nats_url: str, bus_namespace: str
+) -> None:
+    settings = SimulatorSettings(nats_url=nats_url, bus_namespace=bus_namespace, seed=1)
+    app = create_app(settings)
+    soon = datetime.now(UTC) + timedelta(seconds=1)
+    waiting = _task().model_copy(
+        update={"pending_materials": [PendingMaterial(material_code="BANK_ACCT", name="银行账户", supplement_by=soon)]}
+    )
+    supplied_in_time = _task().model_copy(
+        update={"pending_materials": [PendingMaterial(material_code="BANK_ACCT", supplement_by=soon)]}
+    )
+    async with app.router.lifespan_context(app):
+        await bus.publish_json(task_subject("tax"), waiting.model_dump(mode="json"), msg_id="lapse-1")
+        await bus.publish_json(task_subject("tax"), supplied_in_time.model_dump(mode="json"), msg_id="in-time-1")
+        follow_up = supplied_in_time.model_copy(update={"attempt": 2, "pending_materials": []})
+        await bus.publish_json(task_subject("tax"), follow_up.model_dump(mode="json"), msg_id="in-time-2")
+
+        async def refused() -> bool:
+            return app.state.simulator.stats()["refused_for_lapse"] == {"tax": 1}
+
+        await eventually(refused)
+        await asyncio.sleep(0.5)  # the in-time task's held attempt is past its deadline too by now
+        assert app.state.simulator.stats()["refused_for_lapse"] == {"tax": 1}
+    results = await _results(bus)
+    by_task = {r.task_id: (r, headers) for r, headers in results}
+    refusal, headers = by_task[waiting.task_id]
+    assert refusal.decision == "rejected" and refusal.reason == "容缺材料逾期未补正：银行账户"
+    assert headers["Nats-Msg-Id"] == f"result-{waiting.task_id}-1"
+    _, headers = by_task[supplied_in_time.task_id]
+    assert headers["Nats-Msg-Id"] == f"result-{supplied_in_time.task_id}-2"  # decided on the material, not refused
+
+
+async def _results(bus: Bus) -> list[tuple[DepartmentResult, dict[str, str]]]:
+    info: StreamInfo = await bus.js.stream_info(bus.stream("RESULTS"))
+    found = []
+    for seq in range(info.state.first_seq, info.state.last_seq + 1):
+        message = await bus.js.get_msg(bus.stream("RESULTS"), seq)
+        found.append((DepartmentResult.model_validate_json(message.data), dict(message.headers or {})))
+    return found
 
 
 async def test_a_webhook_department_takes_only_fresh_tasks_signed_with_its_secret() -> None:
