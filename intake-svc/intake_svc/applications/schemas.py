@@ -21,6 +21,78 @@ Status = Literal[
 ]
 
 
+# OpenAPI examples: a newborn application (B01) by the seeded citizen, submitted and in progress,
+# with each list cut to one entry so the document stays readable.
+_APPLICATION_ID = "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f4a7c31"
+_APPLICANT_EXAMPLE = {"subject": "11010519491231002X", "name": "张三", "phone": "13800138000", "kind": "person"}
+_MATERIAL_STATUS_EXAMPLE = {
+    "code": "ID_CARD",
+    "name": "居民身份证",
+    "required": True,
+    "items": ["I01", "I03"],
+    "status": "licence",
+    "satisfied_by": "licence",
+    "licence": {
+        "number": "11010519491231002X",
+        "type_code": "11100000000013338W002",
+        "type_name": "居民身份证",
+        "identifier": "1.2.156.3005.2.11100000000013338W002.11010519491231002X",
+        "issuer_name": "北京市公安局西城分局",
+    },
+    "files": [],
+}
+_TASK_EXAMPLE = {
+    "item_code": "I01",
+    "task_id": "8a4e6f1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
+    "department_code": "health",
+    "status": "approved",
+    "reason": None,
+    "outputs": {"medical_cert_no": "Q110123456"},
+    "licence": None,
+    "deadline": "2026-03-03T15:59:59Z",
+    "updated_at": "2026-03-02T10:05:00Z",
+}
+_DEFICIENCY_EXAMPLE = {
+    "material_code": "NONMARITAL_STMT",
+    "name": "非婚生育说明",
+    "working_days": 5,
+    "supplement_by": "2026-03-09T15:59:59Z",
+    "provisional": False,
+    "supplied": False,
+}
+_APPLICATION_EXAMPLE = {
+    "id": _APPLICATION_ID,
+    "status": "in_progress",
+    "bundle_code": "B01",
+    "bundle_name": "新生儿出生一件事",
+    "catalog_version": 1,
+    "applicant": _APPLICANT_EXAMPLE,
+    "created_by": {"subject": "11010519491231002X", "role": "citizen"},
+    "answers": {"born_in_institution": True, "marital_status": "married", "household_side": "mother"},
+    "items": [{"code": "I01", "name": "出生医学证明签发 (首次签发)", "department": "health"}],
+    "form": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "新生儿出生一件事 申请表",
+        "type": "object",
+        "properties": {"applicant": {"type": "object", "properties": {"phone": {"type": "string"}}}},
+    },
+    "form_data": {
+        "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13800138000"},
+        "child": {"name": "张小明", "gender": "男", "birth_date": "2026-02-26"},
+    },
+    "prefill_sources": {"applicant.name": {"source": "sample_registry", "authoritative": True}},
+    "materials": [_MATERIAL_STATUS_EXAMPLE],
+    "commitments": [],
+    "deficiencies": [],
+    "corrections": [],
+    "tasks": [_TASK_EXAMPLE],
+    "promised_days": 4,
+    "created_at": "2026-03-02T09:30:00Z",
+    "updated_at": "2026-03-02T10:05:00Z",
+    "submitted_at": "2026-03-02T09:45:00Z",
+}
+
+
 class OnBehalfOf(BaseModel):
     """The applicant a window clerk applies for (帮办代办)."""
 
@@ -54,6 +126,8 @@ class ApplicationUpdate(BaseModel):
 
 
 class PersonRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_APPLICANT_EXAMPLE]})
+
     subject: str
     name: str | None = None
     phone: str | None = None
@@ -86,6 +160,8 @@ SatisfiedBy = Literal["upload", "licence", "shared_data", "commitment", "earlier
 class MaterialStatus(BaseModel):
     """One material of the de-duplicated set and how it stands."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_MATERIAL_STATUS_EXAMPLE]})
+
     code: str = Field(examples=["BIRTH_MED_CERT"])
     name: str = Field(examples=["出生医学证明"])
     required: bool
@@ -101,7 +177,7 @@ class MaterialStatus(BaseModel):
 
 
 class TaskRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_TASK_EXAMPLE]})
 
     item_code: str
     task_id: UUID
@@ -117,6 +193,8 @@ class TaskRead(BaseModel):
 class Deficiency(BaseModel):
     """A material accepted missing (容缺受理), to be supplied by the deadline."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_DEFICIENCY_EXAMPLE]})
+
     material_code: str = Field(examples=["NONMARITAL_STMT"])
     name: str = Field(examples=["非婚生育说明"])
     working_days: int = Field(examples=[5])
@@ -128,7 +206,21 @@ class Deficiency(BaseModel):
 
 
 class CommitmentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5d2b7c9a-1e3f-4a6b-8c0d-2e4f6a8b0c1d",
+                    "material_code": "MARRIAGE",
+                    "text": "本人承诺所填婚姻状况真实有效。",
+                    "signed_by": "11010519491231002X",
+                    "signed_name": "张三",
+                    "signed_at": "2026-03-02T09:40:00Z",
+                }
+            ]
+        },
+    )
 
     id: UUID
     material_code: str
@@ -139,6 +231,8 @@ class CommitmentRead(BaseModel):
 
 
 class ApplicationRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_APPLICATION_EXAMPLE]})
+
     id: UUID
     status: Status
     bundle_code: str
@@ -163,6 +257,17 @@ class ApplicationRead(BaseModel):
 
 
 class ApplicationSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    key: _APPLICATION_EXAMPLE[key]
+                    for key in ("id", "status", "bundle_code", "bundle_name", "applicant", "created_at", "submitted_at")
+                }
+            ]
+        }
+    )
+
     id: UUID
     status: Status
     bundle_code: str
@@ -173,6 +278,30 @@ class ApplicationSummary(BaseModel):
 
 
 class ApplicationPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            key: _APPLICATION_EXAMPLE[key]
+                            for key in (
+                                "id",
+                                "status",
+                                "bundle_code",
+                                "bundle_name",
+                                "applicant",
+                                "created_at",
+                                "submitted_at",
+                            )
+                        }
+                    ],
+                    "next_cursor": "MjAyNi0wMy0wMlQwOTozMDowMFo",
+                }
+            ]
+        }
+    )
+
     items: list[ApplicationSummary]
     next_cursor: str | None
 
@@ -180,12 +309,26 @@ class ApplicationPage(BaseModel):
 class ValidationReport(BaseModel):
     """Nothing wrong; any missing material the catalog allows to come later is listed."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"problems": [], "deficiencies": [_DEFICIENCY_EXAMPLE]}]})
+
     problems: list[ProblemDetail] = Field(default_factory=list, examples=[[]])
     deficiencies: list[Deficiency] = Field(default_factory=list)
 
 
 class TimelineRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "at": "2026-03-02T09:45:00Z",
+                    "actor": "11010519491231002X",
+                    "event": "application.submitted",
+                    "detail": {"items": ["I01", "I03"]},
+                }
+            ]
+        },
+    )
 
     at: datetime
     actor: str = Field(examples=["11010519491231002X"])
@@ -194,10 +337,29 @@ class TimelineRead(BaseModel):
 
 
 class Timeline(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "at": "2026-03-02T09:45:00Z",
+                            "actor": "11010519491231002X",
+                            "event": "application.submitted",
+                            "detail": {"items": ["I01", "I03"]},
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     items: list[TimelineRead]
 
 
 class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "孩子已随父亲在外地落户，不再需要办理"}]})
+
     reason: str | None = Field(default=None, max_length=500, examples=["不再需要办理"])
 
 

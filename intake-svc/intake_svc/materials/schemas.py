@@ -9,7 +9,23 @@ from pydantic import BaseModel, ConfigDict, Field
 class MaterialRead(BaseModel):
     """A stored material file; one upload serves every item that needs the material."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "7c9e1a3b-5d7f-4b2d-9e1f-3a5c7e9b1d2f",
+                    "material_code": "BIRTH_MED_CERT",
+                    "filename": "出生医学证明.pdf",
+                    "content_type": "application/pdf",
+                    "size": 48213,
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "uploaded_at": "2026-03-02T09:38:00Z",
+                    "items": ["I03", "I04", "I06"],
+                }
+            ]
+        },
+    )
 
     id: UUID
     material_code: str = Field(examples=["BIRTH_MED_CERT"])
