@@ -1,8 +1,16 @@
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OnTimeRate(BaseModel):
     """A department's record against its promised deadlines (按时办结率)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"department_code": "public_security", "decided": 120, "on_time": 117, "rate": 0.975, "open_overdue": 2}
+            ]
+        }
+    )
 
     department_code: str = Field(examples=["public_security"])
     decided: int = Field(description="tasks the department decided", examples=[120])
@@ -12,4 +20,22 @@ class OnTimeRate(BaseModel):
 
 
 class OnTimeRates(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "department_code": "public_security",
+                            "decided": 120,
+                            "on_time": 117,
+                            "rate": 0.975,
+                            "open_overdue": 2,
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     items: list[OnTimeRate]

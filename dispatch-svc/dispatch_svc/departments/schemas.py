@@ -60,7 +60,23 @@ class TaskRead(BaseModel):
     decided_at: datetime | None = None
 
 
+# OpenAPI example of a task in the department's list (the newborn bundle's 出生登记).
+_TASK_SUMMARY_EXAMPLE = {
+    "id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
+    "application_id": "0b7e1a52-5b1f-4b64-8e57-3a3c1c2d9f10",
+    "item_code": "I03",
+    "item_name": "出生登记(申报出生户口登记)",
+    "status": "claimed",
+    "attempt": 1,
+    "deadline": "2026-12-01T23:59:59+08:00",
+    "claimed_by": "staff-0001",
+    "dispatched_at": "2026-11-30T10:05:00+08:00",
+}
+
+
 class TaskSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_TASK_SUMMARY_EXAMPLE]})
+
     id: uuid.UUID
     application_id: uuid.UUID
     item_code: str
@@ -74,6 +90,8 @@ class TaskSummary(BaseModel):
 
 class TaskPage(BaseModel):
     """One page of the department's tasks; pass `next_cursor` back as `cursor`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_TASK_SUMMARY_EXAMPLE], "next_cursor": None}]})
 
     items: list[TaskSummary]
     next_cursor: str | None = None
@@ -117,6 +135,12 @@ class ResultIn(BaseModel):
 class ResultAccepted(BaseModel):
     """`applied` is false when the task had already been decided: the second result was ignored."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f", "status": "approved", "applied": True}]
+        }
+    )
+
     task_id: uuid.UUID = Field(examples=["6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f"])
     status: str = Field(examples=["approved"])
     applied: bool = Field(examples=[True])
@@ -136,6 +160,12 @@ def _fits_the_column(url: HttpUrl) -> HttpUrl:
 class WebhookIn(BaseModel):
     """Where to POST this department's tasks, and the secret to sign them with."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"url": "https://ga.example.gov.cn/onevisit/tasks", "secret": "3b9f0c2e7d4a61f85e1c9a0b"}]
+        }
+    )
+
     url: Annotated[HttpUrl, AfterValidator(_fits_the_column)] = Field(
         examples=["https://dept.example.gov.cn/onevisit/tasks"]
     )
@@ -143,17 +173,44 @@ class WebhookIn(BaseModel):
 
 
 class WebhookRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "department_code": "public_security",
+                    "url": "https://ga.example.gov.cn/onevisit/tasks",
+                    "updated_at": "2026-11-30T09:00:00+08:00",
+                }
+            ]
+        },
+    )
 
     department_code: str = Field(examples=["public_security"])
     url: str = Field(examples=["https://dept.example.gov.cn/onevisit/tasks"])
     updated_at: datetime
 
 
+# OpenAPI example: a delivery that got through on its second attempt. Not a dead one: FastAPI drops
+# nulls from the document, so its null delivered_at would read as a required field left out.
+_DELIVERY_EXAMPLE = {
+    "id": "2a7d9c1e-4b6f-4e8a-9c0d-1e2f3a4b5c6d",
+    "task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
+    "attempt_of_task": 1,
+    "department_code": "public_security",
+    "status": "delivered",
+    "attempts": 2,
+    "next_attempt_at": "2026-11-30T10:06:00+08:00",
+    "last_error": "HTTP 503 from https://ga.example.gov.cn/onevisit/tasks",
+    "delivered_at": "2026-11-30T10:06:02+08:00",
+    "created_at": "2026-11-30T10:05:00+08:00",
+}
+
+
 class DeliveryRead(BaseModel):
     """A webhook delivery: `dead` ones gave up and can be replayed."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_DELIVERY_EXAMPLE]})
 
     id: uuid.UUID
     task_id: uuid.UUID
@@ -168,4 +225,6 @@ class DeliveryRead(BaseModel):
 
 
 class DeliveryPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_DELIVERY_EXAMPLE]}]})
+
     items: list[DeliveryRead]
