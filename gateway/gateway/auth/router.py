@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from gateway.auth import service
-from gateway.auth.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from gateway.auth.schemas import IDENTITY_EXAMPLE, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
 from gateway.security import Caller, CallerDep
 from gateway.state import GatewayDep
 from onevisit.auth import Identity
@@ -49,7 +49,12 @@ async def logout(caller: CallerDep, session: SessionDep, body: LogoutRequest | N
     await service.logout(session, claims=caller.token, refresh_token=body.refresh_token if body else None)
 
 
-@router.get("/me", response_model=Identity, summary="Who the gateway takes the caller for")
+@router.get(
+    "/me",
+    response_model=Identity,
+    summary="Who the gateway takes the caller for",
+    responses={200: {"content": {"application/json": {"example": IDENTITY_EXAMPLE}}}},
+)
 async def me(caller: CallerDep) -> Identity:
     """The identity the gateway forwards to the services for this caller."""
     if caller.identity is None:

@@ -36,6 +36,21 @@ class LoginRequest(BaseModel):
 class TokenResponse(BaseModel):
     """A short-lived access token, and a refresh token that is exchanged once for new ones."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMTAxMDUxOTQ5MTIzMTAwMlgifQ.c2lnbmF0dXJl",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "refresh_token": "r1-3q2xZk8vYt0bN4mW7pLs9dHf",
+                    "refresh_expires_in": 604800,
+                    "role": "citizen",
+                }
+            ]
+        }
+    )
+
     access_token: str = Field(examples=["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."])
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="seconds the access token stays valid", examples=[900])
@@ -45,8 +60,22 @@ class TokenResponse(BaseModel):
 
 
 class RefreshRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"refresh_token": "r1-3q2xZk8vYt0bN4mW7pLs9dHf"}]})
+
     refresh_token: str = Field(min_length=10, max_length=200, examples=["r1-3q2x…"])
 
 
 class LogoutRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"refresh_token": "r1-3q2xZk8vYt0bN4mW7pLs9dHf"}]})
+
     refresh_token: str | None = Field(default=None, max_length=200, examples=["r1-3q2x…"])
+
+
+# GET /me answers onevisit.auth.Identity, a shared model: its example is given on the route.
+IDENTITY_EXAMPLE = {
+    "subject": "11010519491231002X",
+    "role": "citizen",
+    "name": "张三",
+    "phone": "13800138000",
+    "scopes": [],
+}

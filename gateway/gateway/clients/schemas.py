@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 KNOWN_SCOPES = (
     "catalog:read",
@@ -19,8 +19,35 @@ KNOWN_SCOPES = (
 )
 
 
+# OpenAPI examples: the public-security household registration system, bound to its department.
+_KEY_EXAMPLE = {"key_id": "k_3f9a1c2b7d4e5f60", "created_at": "2026-03-01T08:00:00Z"}
+_CLIENT_EXAMPLE = {
+    "id": "gongan-hukou",
+    "name": "公安户籍系统",
+    "role": "department",
+    "department": "GA",
+    "scopes": ["dept:read", "dept:write"],
+    "created_at": "2026-03-01T08:00:00Z",
+    "keys": [_KEY_EXAMPLE],
+}
+
+
 class ClientCreate(BaseModel):
     """A department system (bound to one department) or another government system, with scopes."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "gongan-hukou",
+                    "name": "公安户籍系统",
+                    "role": "department",
+                    "department": "GA",
+                    "scopes": ["dept:read", "dept:write"],
+                }
+            ]
+        }
+    )
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-_.]{2,63}$", examples=["gongan-hukou"])
     name: str = Field(min_length=1, max_length=200, examples=["公安户籍系统"])
@@ -36,6 +63,8 @@ class ClientCreate(BaseModel):
 
 
 class KeyRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_KEY_EXAMPLE]})
+
     key_id: str = Field(examples=["k_3f9a1c2b7d4e5f60"])
     created_at: datetime
     revoked_at: datetime | None = None
@@ -44,12 +73,20 @@ class KeyRead(BaseModel):
 class IssuedKey(BaseModel):
     """A new key: the secret is shown this once and never again."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_KEY_EXAMPLE, "secret": "9c1e5b7a3d2f4e6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a"}]
+        }
+    )
+
     key_id: str = Field(examples=["k_3f9a1c2b7d4e5f60"])
     secret: str = Field(examples=["9c1e…64 hex"])
     created_at: datetime
 
 
 class ClientRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CLIENT_EXAMPLE]})
+
     id: str = Field(examples=["gongan-hukou"])
     name: str = Field(examples=["公安户籍系统"])
     role: Literal["department", "system"]
@@ -61,5 +98,19 @@ class ClientRead(BaseModel):
 
 
 class ClientWithKey(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "client": _CLIENT_EXAMPLE,
+                    "key": {
+                        **_KEY_EXAMPLE,
+                        "secret": "9c1e5b7a3d2f4e6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a",
+                    },
+                }
+            ]
+        }
+    )
+
     client: ClientRead
     key: IssuedKey
