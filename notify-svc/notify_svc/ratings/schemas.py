@@ -77,6 +77,28 @@ class GroupRates(Rates):
 class Stats(BaseModel):
     """Operations statistics of ratings and the hotline, overall, by department and by bundle."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "overall": {
+                        "ratings": 240,
+                        "satisfaction_rate": 0.9625,
+                        "bad_ratings": 3,
+                        "bad_rating_follow_up_rate": 1.0,
+                        "tickets_due": 18,
+                        "on_time_reply_rate": 0.9444,
+                    },
+                    "by_department": [
+                        {"key": "public_security", "ratings": 95, "satisfaction_rate": 0.9684, "bad_ratings": 1}
+                    ],
+                    "by_bundle": [{"key": "B01", "ratings": 160, "satisfaction_rate": 0.975, "bad_ratings": 2}],
+                    "deliveries": {"completed": 150, "partially_completed": 2},
+                }
+            ]
+        }
+    )
+
     overall: Rates
     by_department: list[GroupRates]
     by_bundle: list[GroupRates]
