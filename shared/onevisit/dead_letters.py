@@ -13,9 +13,24 @@ from onevisit.consumer import DeadLetter, replay_dead_letter
 from onevisit.errors import NotFound
 from onevisit.service import RuntimeDep, SessionDep
 
+_DEAD_LETTER_EXAMPLE = {
+    "id": "4f5e2d1c-8b7a-4c3d-9e2f-1a0b9c8d7e6f",
+    "service": "dispatch-svc",
+    "consumer": "dispatch-results",
+    "subject": "onevisit.dept.public_security.result",
+    "message_key": "result-6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f-1",
+    "payload": '{"task_id": "6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f", "decision": "approved"}',
+    "error": "unknown task 6f1c2d9e-2c1a-4c7e-9d5b-0a1b2c3d4e5f",
+    "deliveries": 1,
+    "created_at": "2026-12-01T09:30:00Z",
+    "replayed_at": "2026-12-01T10:05:00Z",
+}
+
 
 class DeadLetterRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """A message its consumer could never handle, kept for an operator to inspect and replay."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_DEAD_LETTER_EXAMPLE]})
 
     id: uuid.UUID
     service: str = ""
@@ -30,6 +45,10 @@ class DeadLetterRead(BaseModel):
 
 
 class DeadLetterPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [_DEAD_LETTER_EXAMPLE], "next_cursor": "MjAyNi0xMi0wMVQwOTozMFo"}]}
+    )
+
     items: list[DeadLetterRead]
     next_cursor: str | None = None
 

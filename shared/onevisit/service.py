@@ -24,6 +24,7 @@ from onevisit.db import create_engine, create_session_factory
 from onevisit.errors import PROBLEM_RESPONSES, install_error_handlers, problem_response
 from onevisit.logging import configure_logging, request_id_var
 from onevisit.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from onevisit.openapi import keep_null_examples
 from onevisit.outbox import OutboxRelay
 from onevisit.settings import ServiceSettings
 
@@ -194,6 +195,7 @@ def create_service_app(
     app.include_router(dead_letters_router)
     for router in routers:
         app.include_router(router)
+    keep_null_examples(app)
     return app
 
 
