@@ -38,6 +38,7 @@ class LicenceRead(BaseModel):
         json_schema_extra={
             "examples": [
                 {
+                    "id": "9b2f6c1e-4d3a-4b8e-a1f0-2c3d4e5f6a7b",
                     "identifier": "1.2.156.3005.2.11100000000013338W001.12440000MB2D12345X.Q440000123.001.7",
                     "type_name": "出生医学证明",
                     "type_code": "11100000000013338W001",
@@ -54,6 +55,8 @@ class LicenceRead(BaseModel):
                     "status": "valid",
                     "data": {"出生日期": "2026-03-01"},
                     "file_url": None,
+                    "application_id": "0b7e1a52-5b1f-4b64-8e57-3a3c1c2d9f10",
+                    "item_code": "I01",
                 }
             ]
         },
@@ -81,6 +84,10 @@ class LicenceRead(BaseModel):
 
 
 class LicencePage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": LicenceRead.model_config["json_schema_extra"]["examples"]}]}  # type: ignore[index]
+    )
+
     items: list[LicenceRead]
 
 

@@ -46,5 +46,16 @@ class NotificationRead(BaseModel):
 
 
 class NotificationPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": NotificationRead.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+                    "next_cursor": None,
+                }
+            ]
+        }
+    )
+
     items: list[NotificationRead]
     next_cursor: str | None = None

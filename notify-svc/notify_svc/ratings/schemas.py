@@ -33,8 +33,15 @@ class RatingRead(BaseModel):
                     "level": 2,
                     "level_name": "不满意",
                     "comment": "取件排队太久",
-                    "follow_up_status": "open",
+                    "departments": ["public_security", "health"],
+                    "bundle_code": "B01",
+                    "follow_up_status": "answered",
                     "follow_up_due_at": "2026-03-09T18:00:00+08:00",
+                    "follow_up_answer": "已增设取件窗口，并开通证照邮寄，后续可选择快递送达。",
+                    "follow_up_answered_at": "2026-03-05T16:20:00+08:00",
+                    "second_level": 4,
+                    "second_comment": "整改及时，满意",
+                    "created_at": "2026-03-02T15:00:00+08:00",
                 }
             ]
         },
@@ -58,6 +65,10 @@ class RatingRead(BaseModel):
 
 
 class RatingPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": RatingRead.model_config["json_schema_extra"]["examples"]}]}  # type: ignore[index]
+    )
+
     items: list[RatingRead]
 
 

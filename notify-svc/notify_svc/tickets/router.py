@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from notify_svc.common.persistence import decode_cursor, encode_cursor
 from notify_svc.settings import Settings
@@ -28,6 +28,8 @@ router = APIRouter(prefix="/v1/tickets", tags=["12345 hotline"])
 
 
 class Reason(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "答复未解决问题，仍不知道去哪里领取"}]})
+
     reason: str = Field(min_length=2, max_length=500, examples=["答复未解决问题"])
 
 

@@ -86,11 +86,54 @@ class TicketRead(BaseModel):
                     "id": "7d0c4d1e-9b43-4d6c-9b5e-2f6c8e9a1b20",
                     "type": "consultation",
                     "content": "出生医学证明在哪里办？",
-                    "status": "assigned",
+                    "source": "mini_program",
+                    "status": "replied",
                     "department": "WJW",
-                    "assisting": [],
+                    "assisting": ["GA"],
                     "due_at": "2026-03-03T18:00:00+08:00",
-                    "instant_answer": {"bundle_code": "B01", "bundle_name": "新生儿出生一件事", "faqs": []},
+                    "due_estimated": False,
+                    "instant_answer": {
+                        "bundle_code": "B01",
+                        "bundle_name": "新生儿出生一件事",
+                        "promised_days": 4,
+                        "faqs": [
+                            {
+                                "question": "出生医学证明在哪里领取？",
+                                "answer": "在新生儿出生的助产机构申领，一件事办理时直接作为后续事项的材料。",
+                            }
+                        ],
+                        "guide_url": "/v1/bundles/B01/guide",
+                        "source": "catalog",
+                    },
+                    "application_id": None,
+                    "bundle_code": "B01",
+                    "reply": "请到出生的助产机构申领。",
+                    "replied_at": "2026-03-03T10:12:00+08:00",
+                    "replied_on_time": True,
+                    "reopened": 0,
+                    "escalation_level": 0,
+                    "merged_into": None,
+                    "duplicates": 0,
+                    "return_visit": None,
+                    "history": [
+                        {"at": "2026-03-02T09:30:00+08:00", "actor": "11010519491231002X", "action": "received"},
+                        {
+                            "at": "2026-03-02T09:30:00+08:00",
+                            "actor": "12345",
+                            "action": "assigned",
+                            "detail": {"department": "WJW", "rule": "keyword"},
+                        },
+                        {
+                            "at": "2026-03-03T10:12:00+08:00",
+                            "actor": "WJW",
+                            "action": "replied",
+                            "detail": {
+                                "on_time": True,
+                                "reply": "请到出生的助产机构申领。",
+                            },
+                        },
+                    ],
+                    "created_at": "2026-03-02T09:30:00+08:00",
                     "merged": False,
                 }
             ]
@@ -123,5 +166,16 @@ class TicketRead(BaseModel):
 
 
 class TicketPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": TicketRead.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+                    "next_cursor": None,
+                }
+            ]
+        }
+    )
+
     items: list[TicketRead]
     next_cursor: str | None = None
