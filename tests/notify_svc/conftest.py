@@ -93,7 +93,7 @@ def decided(application_id: uuid.UUID, task_id: uuid.UUID, item: str = "I01", st
         application_id=application_id,
         task_id=task_id,
         item_code=item,
-        department_code="WJW",
+        department_code="health",
         status=status,  # type: ignore[arg-type]
         reason=None if status == "approved" else "不符合条件",
     )
@@ -107,7 +107,7 @@ def completed(
         TaskResultSummary(
             task_id=task_id,
             item_code=f"I0{i + 1}",
-            department_code="WJW",
+            department_code="health",
             status="approved",
             outputs={"number": f"Q{i}"},
             licence={

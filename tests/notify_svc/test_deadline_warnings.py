@@ -17,7 +17,7 @@ def warning(application_id: uuid.UUID, task_id: uuid.UUID, level: str) -> TaskDe
         application_id=application_id,
         task_id=task_id,
         item_code="I03",
-        department_code="GA",
+        department_code="public_security",
         level=level,  # type: ignore[arg-type]
         promised_deadline=datetime(2026, 12, 4, 15, 59, 59, tzinfo=UTC),
         share_used=0.8 if level == "yellow" else 1.1,
@@ -44,8 +44,8 @@ async def test_yellow_reminds_the_department_and_red_tells_the_applicant_once(no
     expected = [
         (applicant, "submitted"),
         (applicant, f"warning:{task_id}:red"),
-        ("dept:GA", f"warning:{task_id}:red"),
-        ("dept:GA", f"warning:{task_id}:yellow"),
+        ("dept:public_security", f"warning:{task_id}:red"),
+        ("dept:public_security", f"warning:{task_id}:yellow"),
     ]
     await eventually(lambda: _settled(notify))
     assert await _inbox(notify, app_id) == expected

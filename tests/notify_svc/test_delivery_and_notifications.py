@@ -30,7 +30,7 @@ async def _all_delivered(notify: NotifyHarness, application_id: uuid.UUID, expec
 
 
 def test_one_migration_head() -> None:
-    assert migration_heads("notify_svc") == ("notify_0003",)
+    assert migration_heads("notify_svc") == ("notify_0004",)
 
 
 async def test_submission_opens_one_pending_delivery_and_tells_the_applicant(notify: NotifyHarness) -> None:
@@ -191,7 +191,7 @@ async def test_verify_a_licence_by_number_and_holder_hash(notify: NotifyHarness)
         "/v1/licences/NOPE/verify", params={"holder": holder_hash(CITIZEN)}, headers=system
     )
     assert unknown.json()["reason"] == "not_found"
-    department = notify.headers(subject="clerk-ga", role="department", department="GA")
+    department = notify.headers(subject="clerk-ga", role="department", department="public_security")
     by_department = await notify.client.get(url, params={"holder": holder_hash(CITIZEN)}, headers=department)
     assert by_department.status_code == 200 and by_department.json()["valid"] is True
     citizen = await notify.client.get(url, params={"holder": holder_hash(CITIZEN)}, headers=notify.headers())

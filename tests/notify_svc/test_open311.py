@@ -138,7 +138,7 @@ async def test_post_with_a_good_key_files_a_routed_ticket(open311: NotifyHarness
     ops = open311.headers(subject="ops-1", role="ops")
     ticket = (await open311.client.get(f"/v1/tickets/{answer['service_request_id']}", headers=ops)).json()
     assert (ticket["source"], ticket["type"], ticket["status"]) == ("open311", "query", "assigned")
-    assert ticket["department"] == "RSJ"  # the category's name carries the routing keyword 社保
+    assert ticket["department"] == "hrss"  # the category's name carries the routing keyword 社保
     assert ticket["content"] == "【社保与就业】社保转移申请提交一个月了还没有结果"
     async with open311.sessions() as session:
         stored = await session.get(Ticket, uuid.UUID(answer["service_request_id"]))
@@ -215,7 +215,7 @@ async def test_requests_filtered_by_status_service_dates_and_ids(open311: Notify
     fund = await filed_id(
         open311, service_code="consultation-housing-fund", description="公积金提取需要哪些材料", **PLACE
     )
-    await reply(open311, fund, "GJJ", "请携带身份证和购房合同到公积金中心办理。")
+    await reply(open311, fund, "housing_fund", "请携带身份证和购房合同到公积金中心办理。")
     # A ticket filed through the hotline's own API stays private.
     private = await open311.client.post(
         "/v1/tickets",
@@ -273,7 +273,7 @@ async def test_one_request_and_unknown_ones(open311: NotifyHarness) -> None:
     assert shown["service_request_id"] == food and shown["status"] == "open"
     assert shown["service_name"] == "营业执照与市场监管投诉"
     assert shown["description"] == "体育西路餐饮店后厨卫生很差"  # the category heading taken off
-    assert shown["agency_responsible"] == "SCJG" and shown["expected_datetime"] is not None
+    assert shown["agency_responsible"] == "market_regulation" and shown["expected_datetime"] is not None
     assert (shown["lat"], shown["long"]) == (23.1372, 113.3245)
     datetime.fromisoformat(shown["requested_datetime"])
     request = xml_of(await open311.client.get(f"{API}/requests/{food}.xml")).find("request")
@@ -291,11 +291,11 @@ async def test_updates_show_routing_and_the_reply(open311: NotifyHarness) -> Non
     fund = await filed_id(
         open311, service_code="consultation-housing-fund", description="公积金提取需要哪些材料", **PLACE
     )
-    await reply(open311, fund, "GJJ", "请携带身份证和购房合同到公积金中心办理。")
+    await reply(open311, fund, "housing_fund", "请携带身份证和购房合同到公积金中心办理。")
 
     updates = (await open311.client.get(f"{API}/servicerequestupdates.json")).json()
     assert [(u["status"], u["description"]) for u in updates] == [
-        ("open", "已分派至承办部门 GJJ"),
+        ("open", "已分派至承办部门 housing_fund"),
         ("closed", "请携带身份证和购房合同到公积金中心办理。"),
     ]
     assert {u["service_request_id"] for u in updates} == {fund}
@@ -315,10 +315,10 @@ async def test_updates_show_routing_and_the_reply(open311: NotifyHarness) -> Non
     reopened = await open311.client.post(f"/v1/tickets/{fund}/reopen", json={"reason": "材料清单不完整"}, headers=ops)
     assert reopened.status_code == 200
     assert (await open311.client.get(f"{API}/requests/{fund}.json")).json()[0]["status"] == "open"
-    await reply(open311, fund, "GJJ", "还需提供婚姻状况证明。")
+    await reply(open311, fund, "housing_fund", "还需提供婚姻状况证明。")
     updates = (await open311.client.get(f"{API}/servicerequestupdates.json")).json()
     assert [(u["status"], u["description"]) for u in updates] == [
-        ("open", "已分派至承办部门 GJJ"),
+        ("open", "已分派至承办部门 housing_fund"),
         ("closed", "请携带身份证和购房合同到公积金中心办理。"),
         ("open", "已重新办理"),
         ("closed", "还需提供婚姻状况证明。"),
@@ -335,7 +335,7 @@ async def test_personal_data_never_appears_in_reads(open311: NotifyHarness) -> N
         **NAME,
         **PLACE,
     )
-    await reply(open311, request_id, "SCJG", "王小明您好，已责令餐馆整改，有问题请拨 13800138000。")
+    await reply(open311, request_id, "market_regulation", "王小明您好，已责令餐馆整改，有问题请拨 13800138000。")
     reads = [
         await open311.client.get(f"{API}/{path}")
         for path in (

@@ -34,7 +34,7 @@ async def test_ticket_routed_by_keyword_replied_on_time_rated_and_counted(notify
     ticket = await _file(
         notify, {"type": "consultation", "content": "孩子的出生医学证明在哪里补办？", "contact": CONTACT}
     )
-    assert ticket["status"] == "assigned" and ticket["department"] == "WJW"
+    assert ticket["status"] == "assigned" and ticket["department"] == "health"
     assert [h["action"] for h in ticket["history"]] == ["received", "assigned"]
     assert ticket["history"][1]["detail"]["rule"] == "keyword"
     created = utcnow()
@@ -43,16 +43,16 @@ async def test_ticket_routed_by_keyword_replied_on_time_rated_and_counted(notify
     complaint = await _file(
         notify, {"type": "complaint", "content": "窗口办理营业执照态度差，排队两小时", "contact": CONTACT}
     )
-    assert complaint["department"] == "SCJG"
+    assert complaint["department"] == "market_regulation"
     days = (ticket_due(complaint).astimezone(CHINA).date() - created.astimezone(CHINA).date()).days
     assert days >= 5  # five working days for everything but consultations
 
     tid = ticket["id"]
-    other_dept = notify.headers(subject="gov-ga", role="department", department="GA")
+    other_dept = notify.headers(subject="gov-ga", role="department", department="public_security")
     assert (
         await notify.client.post(f"/v1/tickets/{tid}/reply", json={"reply": "答复"}, headers=other_dept)
     ).status_code == 404
-    dept = notify.headers(subject="clerk-wjw", role="department", department="WJW")
+    dept = notify.headers(subject="clerk-wjw", role="department", department="health")
     listed = (await notify.client.get("/v1/tickets?status=assigned", headers=dept)).json()["items"]
     assert [t["id"] for t in listed] == [tid]
     replied = await notify.client.post(
@@ -77,7 +77,7 @@ async def test_ticket_routed_by_keyword_replied_on_time_rated_and_counted(notify
 
     ops = notify.headers(subject="ops-1", role="ops")
     stats = (await notify.client.get("/v1/admin/stats", headers=ops)).json()
-    wjw = next(g for g in stats["by_department"] if g["key"] == "WJW")
+    wjw = next(g for g in stats["by_department"] if g["key"] == "health")
     assert wjw["satisfaction_rate"] == 1.0 and wjw["on_time_reply_rate"] == 1.0
     assert stats["overall"]["ratings"] == 1
     assert (await notify.client.get("/v1/admin/stats", headers=notify.headers())).status_code == 403
@@ -101,17 +101,17 @@ async def test_duplicates_merge_send_back_reroute_reopen_and_escalation(notify: 
     assert unrelated["id"] != first["id"]
 
     tid = first["id"]
-    rsj = notify.headers(subject="clerk-rsj", role="department", department="RSJ")
+    rsj = notify.headers(subject="clerk-rsj", role="department", department="hrss")
     back = await notify.client.post(f"/v1/tickets/{tid}/send-back", json={"reason": "应由医保局办理"}, headers=rsj)
     assert back.json()["status"] == "received" and back.json()["department"] == "12345"
     ops = notify.headers(subject="ops-1", role="ops")
     rerouted = await notify.client.post(
         f"/v1/tickets/{tid}/route",
-        json={"department": "YBJ", "assisting": ["RSJ"], "reason": "医保关系转移"},
+        json={"department": "medical_insurance", "assisting": ["hrss"], "reason": "医保关系转移"},
         headers=ops,
     )
     body = rerouted.json()
-    assert (body["status"], body["department"], body["assisting"]) == ("assigned", "YBJ", ["RSJ"])
+    assert (body["status"], body["department"], body["assisting"]) == ("assigned", "medical_insurance", ["hrss"])
     assert [h["action"] for h in body["history"]][-2:] == ["sent_back", "rerouted"]
     # the assisting department sees the ticket but only the lead replies
     assert (await notify.client.get(f"/v1/tickets/{tid}", headers=rsj)).status_code == 200
@@ -129,7 +129,7 @@ async def test_duplicates_merge_send_back_reroute_reopen_and_escalation(notify: 
         await session.commit()
     escalated = (await notify.client.get(f"/v1/tickets/{tid}", headers=ops)).json()
     assert escalated["escalation_level"] == 1 and escalated["history"][-1]["action"] == "escalated"
-    ybj = notify.headers(subject="clerk-ybj", role="department", department="YBJ")
+    ybj = notify.headers(subject="clerk-ybj", role="department", department="medical_insurance")
     dept_inbox = (await notify.client.get("/v1/notifications", headers=ybj)).json()["items"]
     assert [i["step"] for i in dept_inbox] == ["overdue"]
 
@@ -147,7 +147,7 @@ async def test_bad_application_rating_opens_a_follow_up_answered_and_rated_again
     app_id, t1 = uuid.uuid4(), uuid.uuid4()
     await notify.bus.publish_event(submitted(app_id))
     await notify.bus.publish_event(
-        TaskDispatched(application_id=app_id, task_id=t1, item_code="I01", department_code="WJW")
+        TaskDispatched(application_id=app_id, task_id=t1, item_code="I01", department_code="health")
     )
     url = f"/v1/applications/{app_id}/rating"
 
@@ -169,10 +169,10 @@ async def test_bad_application_rating_opens_a_follow_up_answered_and_rated_again
     bad = await notify.client.post(url, json={"level": 2, "comment": "取件排队太久"}, headers=notify.headers())
     assert bad.status_code == 201
     rating = bad.json()
-    assert rating["follow_up_status"] == "open" and rating["departments"] == ["WJW"]
+    assert rating["follow_up_status"] == "open" and rating["departments"] == ["health"]
     assert rating["follow_up_due_at"] is not None
 
-    wjw = notify.headers(subject="clerk-wjw", role="department", department="WJW")
+    wjw = notify.headers(subject="clerk-wjw", role="department", department="health")
     assert [r["id"] for r in (await notify.client.get("/v1/ratings?follow_up=open", headers=wjw)).json()["items"]] == [
         rating["id"]
     ]

@@ -30,7 +30,7 @@ _REQUEST_EXAMPLE = {
     "service_name": "社保与就业求助",
     "service_code": "query-social-security",
     "description": "社保转移申请提交一个月了还没有结果",
-    "agency_responsible": "RSJ",
+    "agency_responsible": "hrss",
     "service_notice": None,
     "requested_datetime": "2026-03-02T09:30:00+08:00",
     "updated_datetime": "2026-03-03T15:10:00+08:00",
@@ -216,7 +216,7 @@ class RequestForm(BaseModel):
         [
             {
                 "service_request_id": "0f6b8f0e-3c7a-4d3e-9a51-6f3f2f4b2a10",
-                "service_notice": "已受理，工单号 0F6B8F0E，由 SCJG 于 2026-03-09 18:00 前答复",
+                "service_notice": "已受理，工单号 0F6B8F0E，由 market_regulation 于 2026-03-09 18:00 前答复",
                 "account_id": None,
             }
         ],

@@ -50,7 +50,9 @@ class TicketRoute(BaseModel):
     """Re-route a ticket (operator) to a lead department and its assisting departments."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"department": "GA", "assisting": ["WJW"], "reason": "涉及户口登记"}]}
+        json_schema_extra={
+            "examples": [{"department": "public_security", "assisting": ["health"], "reason": "涉及户口登记"}]
+        }
     )
 
     department: str = Field(min_length=1, max_length=32)
@@ -88,8 +90,8 @@ class TicketRead(BaseModel):
                     "content": "出生医学证明在哪里办？",
                     "source": "mini_program",
                     "status": "replied",
-                    "department": "WJW",
-                    "assisting": ["GA"],
+                    "department": "health",
+                    "assisting": ["public_security"],
                     "due_at": "2026-03-03T18:00:00+08:00",
                     "due_estimated": False,
                     "instant_answer": {
@@ -121,11 +123,11 @@ class TicketRead(BaseModel):
                             "at": "2026-03-02T09:30:00+08:00",
                             "actor": "12345",
                             "action": "assigned",
-                            "detail": {"department": "WJW", "rule": "keyword"},
+                            "detail": {"department": "health", "rule": "keyword"},
                         },
                         {
                             "at": "2026-03-03T10:12:00+08:00",
-                            "actor": "WJW",
+                            "actor": "health",
                             "action": "replied",
                             "detail": {
                                 "on_time": True,
