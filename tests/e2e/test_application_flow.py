@@ -117,6 +117,12 @@ def test_an_open311_client_files_through_the_gateway_with_its_api_key(gateway: h
     filed = gateway.post("/open311/v2/requests.json", data={**form, "api_key": "dev-open311-key"})
     assert filed.status_code == 201, filed.text
     request_id = filed.json()[0]["service_request_id"]
+    assert "由 市场监督管理局 于" in filed.json()[0]["service_notice"]
     read = gateway.get(f"/open311/v2/requests/{request_id}.json")
     assert read.status_code == 200, read.text
     assert read.json()[0]["status"] == "open" and read.json()[0]["service_code"] == "complaint-business"
+    updates = gateway.get("/open311/v2/servicerequestupdates.json")
+    assert updates.status_code == 200, updates.text
+    mine = [u for u in updates.json() if u["service_request_id"] == request_id]
+    # The public reads the department's name from the catalog, not its code.
+    assert mine[0]["description"] == "已分派至承办部门 市场监督管理局", mine

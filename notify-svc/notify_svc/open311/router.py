@@ -216,7 +216,7 @@ class RequestForm(BaseModel):
         [
             {
                 "service_request_id": "0f6b8f0e-3c7a-4d3e-9a51-6f3f2f4b2a10",
-                "service_notice": "已受理，工单号 0F6B8F0E，由 market_regulation 于 2026-03-09 18:00 前答复",
+                "service_notice": "已受理，工单号 0F6B8F0E，由 市场监督管理局 于 2026-03-09 18:00 前答复",
                 "account_id": None,
             }
         ],
@@ -285,6 +285,7 @@ async def get_request(
 async def request_updates(
     fmt: Format,
     session: SessionDep,
+    runtime: RuntimeDep,
     start_date: Annotated[
         str | None, Query(description="最早更新时间（W3C，带时区）；默认 end_date 前 90 天", examples=[W3C_EXAMPLE])
     ] = None,
@@ -297,5 +298,6 @@ async def request_updates(
     since, until = service.time_window(start_date, end_date, problems)
     if problems:
         raise Open311Error(400, *problems)
-    updates = await service.find_updates(session, since=since, until=until)
+    names = await runtime.extras["catalog"].department_names()
+    updates = await service.find_updates(session, since=since, until=until, names=names)
     return render(fmt, "service_request_updates", updates)

@@ -195,11 +195,13 @@ _UPDATE_ACTIONS = {
 }
 
 
-def _update_text(ticket: Ticket, action: str, detail: dict[str, Any], is_last_reply: bool) -> str | None:
+def _update_text(
+    ticket: Ticket, action: str, detail: dict[str, Any], is_last_reply: bool, names: Mapping[str, str]
+) -> str | None:
     if action == "assigned":
-        return f"已分派至承办部门 {detail.get('department')}"
+        return f"已分派至承办部门 {_department(detail.get('department'), names)}"
     if action == "rerouted":
-        return f"已改派至承办部门 {detail.get('to')}"
+        return f"已改派至承办部门 {_department(detail.get('to'), names)}"
     if action == "sent_back":
         return "承办部门已退回，由 12345 热线中心重新分派"
     if action == "reopened":
@@ -211,7 +213,12 @@ def _update_text(ticket: Ticket, action: str, detail: dict[str, Any], is_last_re
     return "已办结"
 
 
-def updates_of(ticket: Ticket, *, since: datetime, until: datetime) -> list[dict[str, Any]]:
+def _department(code: str | None, names: Mapping[str, str]) -> str:
+    """The department's name for the public (公安机关), its code when the catalog does not say."""
+    return names.get(code or "", code or "")
+
+
+def updates_of(ticket: Ticket, *, since: datetime, until: datetime, names: Mapping[str, str]) -> list[dict[str, Any]]:
     """The ticket's replies and status changes within the window, as mySociety request updates."""
     last_reply = max((i for i, entry in enumerate(ticket.history) if entry["action"] == "replied"), default=-1)
     updates = []
@@ -226,20 +233,24 @@ def updates_of(ticket: Ticket, *, since: datetime, until: datetime) -> list[dict
                 "service_request_id": str(ticket.id),
                 "status": status,
                 "updated_datetime": w3c(at),
-                "description": _update_text(ticket, entry["action"], entry.get("detail") or {}, index == last_reply),
+                "description": _update_text(
+                    ticket, entry["action"], entry.get("detail") or {}, index == last_reply, names
+                ),
                 "media_url": None,
             }
         )
     return updates
 
 
-async def find_updates(session: AsyncSession, *, since: datetime, until: datetime) -> list[dict[str, Any]]:
+async def find_updates(
+    session: AsyncSession, *, since: datetime, until: datetime, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """Every update of the window, oldest first, at most the spec's 1000 (a client syncing by
-    start_date asks again from the last one it got)."""
+    start_date asks again from the last one it got); departments named by `names`."""
     updates = [
         update
         for ticket in await repository.changed_between(session, since=since, until=until)
-        for update in updates_of(ticket, since=since, until=until)
+        for update in updates_of(ticket, since=since, until=until, names=names)
     ]
     updates.sort(key=lambda update: update["updated_datetime"])  # one offset (+08:00): text order is time order
     return updates[: repository.MAX_RESULTS]
@@ -369,8 +380,9 @@ async def file_request(
     if merged:
         notice = f"与未办结的请求 {ticket.id} 重复，已并入该请求办理"
     else:
+        department = _department(ticket.department, await catalog.department_names())
         notice = (
             f"已受理，工单号 {tickets.short_number(ticket.id)}，"
-            f"由 {ticket.department} 于 {tickets.local_time(ticket.due_at)} 前答复"
+            f"由 {department} 于 {tickets.local_time(ticket.due_at)} 前答复"
         )
     return {"service_request_id": str(filed.id), "service_notice": notice, "account_id": None}

@@ -34,6 +34,8 @@ class CatalogClient:
         self._client = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=5)
         self._index: list[_AnswerEntry] | None = None
         self._index_built = 0.0
+        self._department_names: dict[str, str] = {}
+        self._names_read = 0.0
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -56,6 +58,17 @@ class CatalogClient:
             return []
         departments = [bundle.get("lead_department")] + [item.get("department") for item in bundle.get("items", [])]
         return list(dict.fromkeys(d for d in departments if d))
+
+    async def department_names(self) -> dict[str, str]:
+        """Department code → name (公安机关 for public_security), re-read at most every INDEX_TTL_SECONDS;
+        empty while catalog is unreachable (callers then show the code)."""
+        now = time.monotonic()
+        if not self._department_names or now - self._names_read >= INDEX_TTL_SECONDS:
+            listed = await self._get("/v1/departments") or {}
+            names = {d["code"]: d["name"] for d in listed.get("items", []) if d.get("code") and d.get("name")}
+            if names:
+                self._department_names, self._names_read = names, now
+        return self._department_names
 
     async def bundles(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
