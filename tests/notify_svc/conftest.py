@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify_svc.main import create_app
@@ -128,3 +129,12 @@ def completed(
     return ApplicationCompleted(
         application_id=application_id, bundle_code="B01", outcome="completed", applicant=who, results=results
     )
+
+
+async def consumer_settled(notify: NotifyHarness, consumer: str, *, at_least: int) -> bool:
+    """The consumer has been given `at_least` messages and acknowledged every one of them."""
+    try:
+        info = await notify.bus.js.consumer_info(notify.bus.stream("NOTIFY"), consumer)
+    except NotFoundError:
+        return False  # notify creates its consumers as it starts: not there yet
+    return info.delivered.stream_seq >= at_least and info.num_pending == 0 and info.num_ack_pending == 0

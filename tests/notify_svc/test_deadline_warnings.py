@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from notify_svc.notifications.models import Notification
 from onevisit.events import TaskDeadlineWarning
-from tests.notify_svc.conftest import NotifyHarness, submitted
+from tests.notify_svc.conftest import NotifyHarness, consumer_settled, submitted
 from tests.support.infra import eventually
 
 
@@ -47,15 +47,9 @@ async def test_yellow_reminds_the_department_and_red_tells_the_applicant_once(no
         ("dept:public_security", f"warning:{task_id}:red"),
         ("dept:public_security", f"warning:{task_id}:yellow"),
     ]
-    await eventually(lambda: _settled(notify))
+    await eventually(lambda: consumer_settled(notify, "notify-warnings", at_least=3))
     assert await _inbox(notify, app_id) == expected
 
     inbox = (await notify.client.get("/v1/notifications", headers=notify.headers())).json()["items"]
     overdue = next(item for item in inbox if item["step"] == f"warning:{task_id}:red")
     assert "超过承诺时限" in overdue["body"] and "2026-12-04" in overdue["body"]
-
-
-async def _settled(notify: NotifyHarness) -> bool:
-    """Every warning handled and acknowledged, the duplicate included."""
-    info = await notify.bus.js.consumer_info(notify.bus.stream("NOTIFY"), "notify-warnings")
-    return info.delivered.stream_seq >= 3 and info.num_pending == 0 and info.num_ack_pending == 0

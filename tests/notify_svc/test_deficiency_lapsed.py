@@ -10,7 +10,7 @@ from sqlalchemy import select
 from notify_svc.notifications.models import Notification
 from onevisit.calendar import CHINA_TZ
 from onevisit.events import DeficiencyNotice, DeficiencyTask
-from tests.notify_svc.conftest import NotifyHarness, submitted
+from tests.notify_svc.conftest import NotifyHarness, consumer_settled, submitted
 from tests.support.infra import eventually
 
 
@@ -38,7 +38,7 @@ async def test_the_applicant_is_reminded_and_told_of_the_lapse_and_so_is_each_de
     await notify.bus.publish_event(notice(app_id, "lapsed", [insurance, social]))
 
     applicant = submitted(app_id).applicant.subject
-    await eventually(lambda: _settled(notify))
+    await eventually(lambda: consumer_settled(notify, "notify-deficiencies", at_least=3))
     assert await _inbox(notify, app_id) == [
         (applicant, "deficiency:BANK_ACCT:lapsed"),
         (applicant, "deficiency:BANK_ACCT:reminder"),
@@ -66,9 +66,3 @@ async def _inbox(notify: NotifyHarness, application_id: uuid.UUID) -> list[tuple
             select(Notification).where(Notification.application_id == application_id, Notification.channel == "inbox")
         )
         return sorted((row.recipient_subject, row.step) for row in rows)
-
-
-async def _settled(notify: NotifyHarness) -> bool:
-    """Every notice handled and acknowledged, the duplicate included."""
-    info = await notify.bus.js.consumer_info(notify.bus.stream("NOTIFY"), "notify-deficiencies")
-    return info.delivered.stream_seq >= 3 and info.num_pending == 0 and info.num_ack_pending == 0
