@@ -124,6 +124,22 @@ _BUNDLE_EXAMPLE = {
     },
     "promised_days": 4,
 }
+_MATERIAL_EXAMPLE = {
+    "code": "ID_CARD",
+    "name": "居民身份证",
+    "required": True,
+    "deficiency_allowed": False,
+    "deficiency_days": None,
+    "commitment_allowed": False,
+    "items": ["I01"],
+    "issued_by_item": None,
+    "source": "shared",
+    "form": "paper_and_electronic",
+    "issuer": "公安",
+    "description": "申请人/经办人/当事人原件核验; 可用电子证照",
+    "notes": ["I01: 父母双方"],
+}
+
 _GUIDE_EXAMPLE = {
     "title": "新生儿出生一件事 办事指南",
     "service_object": "新生儿父母或监护人 (自然人)",
@@ -138,23 +154,7 @@ _GUIDE_EXAMPLE = {
         }
     ],
     "conditions": [{"item": "I01", "text": "新生儿在具有签发资质的助产机构内出生"}],
-    "materials": [
-        {
-            "code": "ID_CARD",
-            "name": "居民身份证",
-            "required": True,
-            "deficiency_allowed": False,
-            "deficiency_days": None,
-            "commitment_allowed": False,
-            "items": ["I01"],
-            "issued_by_item": None,
-            "source": "shared",
-            "form": "paper_and_electronic",
-            "issuer": "公安",
-            "description": "申请人/经办人/当事人原件核验; 可用电子证照",
-            "notes": ["I01: 父母双方"],
-        }
-    ],
+    "materials": [_MATERIAL_EXAMPLE],
     "limits": [
         {
             "item": "I01",
@@ -208,23 +208,7 @@ _EVALUATION_EXAMPLE = {
         "by_proxy": False,
     },
     "items": [_ITEM_EXAMPLE],
-    "materials": [
-        {
-            "code": "ID_CARD",
-            "name": "居民身份证",
-            "required": True,
-            "deficiency_allowed": False,
-            "deficiency_days": None,
-            "commitment_allowed": False,
-            "items": ["I01"],
-            "issued_by_item": None,
-            "source": "shared",
-            "form": "paper_and_electronic",
-            "issuer": "公安",
-            "description": "申请人/经办人/当事人原件核验; 可用电子证照",
-            "notes": ["I01: 父母双方"],
-        }
-    ],
+    "materials": [_MATERIAL_EXAMPLE],
     "form": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:onevisit:bundle:B01:v1:form",
